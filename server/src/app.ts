@@ -1,0 +1,108 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config/config.js';
+import type { Database } from './db/database.js';
+import { FieldCrypto } from './security/field-crypto.js';
+import { registerErrorHandling } from './http/errors.js';
+import { authPlugin } from './auth/auth.plugin.js';
+import { healthRoutes } from './http/health.routes.js';
+import { authRoutes } from './auth/auth.routes.js';
+import { orgRoutes } from './orgs/org.routes.js';
+import { residentRoutes } from './residents/resident.routes.js';
+import { recordRoutes } from './records/record.routes.js';
+import { mpiRoutes } from './residents/mpi.routes.js';
+import { statsRoutes } from './stats/stats.routes.js';
+import { chronicRoutes } from './chronic/chronic.routes.js';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  crypto: FieldCrypto;
+  schemaVersion: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDeps;
+  }
+  interface FastifyContextConfig {
+    /** Routes reachable without a session (health, login, docs). */
+    public?: boolean;
+  }
+}
+
+export const BODY_LIMIT_BYTES = 256 * 1024;
+
+/** Builds the whole application without listening, so tests drive it with inject(). */
+export async function buildApp(opts: { config: Config; database: Database; schemaVersion: string }): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: opts.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+
+  app.decorate('deps', {
+    config: opts.config,
+    database: opts.database,
+    crypto: new FieldCrypto(opts.config.keys.encryption, opts.config.keys.blindIndex),
+    schemaVersion: opts.schemaVersion,
+  } satisfies AppDeps);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Kanglian 康联 API', version: '0.1.0', description: 'Community health management and care coordination platform' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'kl_session' },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(authPlugin);
+
+  await app.register(healthRoutes, { prefix: '/api' });
+  await app.register(authRoutes, { prefix: '/api/auth' });
+  await app.register(orgRoutes, { prefix: '/api' });
+  await app.register(residentRoutes, { prefix: '/api' });
+  await app.register(recordRoutes, { prefix: '/api' });
+  await app.register(mpiRoutes, { prefix: '/api' });
+  await app.register(statsRoutes, { prefix: '/api' });
+  await app.register(chronicRoutes, { prefix: '/api' });
+
+  await registerWebUi(app, opts.config.webDist);
+  return app;
+}
+
+async function registerWebUi(app: FastifyInstance, configured: string | undefined): Promise<void> {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const root = configured ?? path.resolve(here, '../../web/dist');
+  if (!existsSync(path.join(root, 'index.html'))) {
+    app.log.warn({ root }, 'web UI not built; run `npm run build -w web`');
+    return;
+  }
+  await app.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: ['index.html'] });
+  // Client-side routes (/residents/…, /worklist) fall back to the SPA shell; unknown /api stays 404.
+  app.get('/*', { schema: { hide: true }, config: { public: true } }, (request, reply) => {
+    if (request.url.startsWith('/api/') || request.url.startsWith('/docs')) {
+      return reply.status(404).send({ error: 'not_found', message: `Route ${request.method} ${request.url} not found` });
+    }
+    return reply.sendFile('index.html');
+  });
+}

@@ -1,0 +1,28 @@
+import fp from 'fastify-plugin';
+import { CareContext } from '../http/care-context.js';
+import { unauthorized } from '../http/errors.js';
+import { actorForToken, SESSION_COOKIE } from './sessions.js';
+
+function tokenFrom(authorization: string | undefined, cookie: string | undefined): string | null {
+  if (authorization?.startsWith('Bearer ')) return authorization.slice(7).trim() || null;
+  return cookie ?? null;
+}
+
+/**
+ * Resolves the session (bearer token for API clients, HTTP-only cookie for the web UI) into a
+ * CareContext on every /api and /fhir request. Routes are private unless marked config.public.
+ */
+export const authPlugin = fp(
+  async (app) => {
+    app.decorateRequest('careContext', null);
+    app.addHook('onRequest', async (request) => {
+      const url = request.url;
+      if (!url.startsWith('/api/') && !url.startsWith('/fhir/')) return;
+      const token = tokenFrom(request.headers.authorization, request.cookies[SESSION_COOKIE]);
+      const actor = token ? await actorForToken(app.deps.database.db, token) : null;
+      if (actor) request.careContext = new CareContext(app.deps.database.db, actor, request.ip, app.deps.crypto);
+      if (!actor && !request.routeOptions.config.public) throw unauthorized();
+    });
+  },
+  { name: 'auth', dependencies: ['@fastify/cookie'] },
+);

@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().url().optional(),
+  KANGLIAN_DATA_DIR: z.string().default('./data'),
+  /** base64 of 32 bytes; encrypts national IDs and phones (AES-256-GCM). */
+  KANGLIAN_ENCRYPTION_KEY: z.string().optional(),
+  /** base64 of 32 bytes; keys the blind index (HMAC-SHA256) used for exact lookups. */
+  KANGLIAN_BLIND_INDEX_KEY: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  KANGLIAN_SEED: z.enum(['demo', 'none']).default('demo'),
+  KANGLIAN_WEB_DIST: z.string().optional(),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  database: { kind: 'postgresql'; url: string } | { kind: 'pglite'; dataDir: string };
+  dataDir: string;
+  keys: { encryption: Buffer; blindIndex: Buffer };
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  sessionTtlMs: number;
+  seed: 'demo' | 'none';
+  webDist: string | undefined;
+}
+
+function decodeKey(name: string, value: string): Buffer {
+  const key = Buffer.from(value, 'base64');
+  if (key.length !== 32) throw new Error(`${name} must be base64 of exactly 32 bytes`);
+  return key;
+}
+
+/**
+ * Development keys are generated once and kept beside the data so that a restart can still
+ * decrypt what it wrote. Production sets both keys in the environment.
+ */
+function loadOrCreateDevKeys(dataDir: string): { encryption: string; blindIndex: string } {
+  const file = path.join(dataDir, 'dev-keys.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { encryption: string; blindIndex: string };
+  mkdirSync(dataDir, { recursive: true });
+  const keys = { encryption: randomBytes(32).toString('base64'), blindIndex: randomBytes(32).toString('base64') };
+  writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
+  return keys;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const parsed = EnvSchema.parse(env);
+  const dataDir = path.resolve(parsed.KANGLIAN_DATA_DIR);
+  let encryption = parsed.KANGLIAN_ENCRYPTION_KEY;
+  let blindIndex = parsed.KANGLIAN_BLIND_INDEX_KEY;
+  if (!encryption || !blindIndex) {
+    const dev = loadOrCreateDevKeys(dataDir);
+    encryption ??= dev.encryption;
+    blindIndex ??= dev.blindIndex;
+  }
+  return {
+    port: parsed.PORT,
+    host: parsed.HOST,
+    database: parsed.DATABASE_URL
+      ? { kind: 'postgresql', url: parsed.DATABASE_URL }
+      : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
+    dataDir,
+    keys: {
+      encryption: decodeKey('KANGLIAN_ENCRYPTION_KEY', encryption),
+      blindIndex: decodeKey('KANGLIAN_BLIND_INDEX_KEY', blindIndex),
+    },
+    logLevel: parsed.LOG_LEVEL,
+    sessionTtlMs: parsed.SESSION_TTL_HOURS * 3600_000,
+    seed: parsed.KANGLIAN_SEED,
+    webDist: parsed.KANGLIAN_WEB_DIST,
+    ...overrides,
+  };
+}

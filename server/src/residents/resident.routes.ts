@@ -1,0 +1,153 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { careContext } from '../http/care-context.js';
+import { errorResponses } from '../http/errors.js';
+import { BREAK_GLASS_HOURS } from '../access/resident-access.js';
+import {
+  CreateResidentBody,
+  ResidentIdParams,
+  ResidentRecord,
+  ResidentSummary,
+  SearchQuery,
+  TimelineItem,
+  UpdateBasicInfoBody,
+} from './resident.schemas.js';
+import {
+  accessLog,
+  breakTheGlass,
+  BREAK_GLASS_MIN_REASON,
+  createResident,
+  readResidentRecord,
+  searchResidents,
+  updateBasicInfo,
+} from './resident.service.js';
+import { residentTimeline } from '../records/timeline.js';
+
+const DuplicateCandidate = z.object({
+  id: z.string().uuid(),
+  name: z.string(),
+  sex: z.string(),
+  birthDate: z.string(),
+  nationalIdMasked: z.string().nullable(),
+  phoneMasked: z.string().nullable(),
+  score: z.number(),
+  likely: z.boolean(),
+});
+
+export const residentRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/residents',
+    {
+      schema: {
+        tags: ['residents'],
+        summary: 'Search the master index by national ID, phone, other identifier or name',
+        querystring: SearchQuery,
+        response: { 200: z.object({ by: z.enum(['national_id', 'phone', 'identifier', 'name']), items: z.array(ResidentSummary) }), ...errorResponses },
+      },
+    },
+    async (request) => searchResidents(careContext(request), request.query.q, request.query.limit),
+  );
+
+  app.post(
+    '/residents',
+    {
+      schema: {
+        tags: ['residents'],
+        summary: 'Register a resident (national ID validated per GB 11643, stored encrypted)',
+        body: CreateResidentBody,
+        response: { 201: z.object({ id: z.string().uuid(), possibleDuplicates: z.array(DuplicateCandidate) }), ...errorResponses },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await createResident(careContext(request), request.body)),
+  );
+
+  app.get(
+    '/residents/:id',
+    {
+      schema: {
+        tags: ['residents'],
+        summary: 'The resident record (basic information, care team, conditions, programmes)',
+        params: ResidentIdParams,
+        response: { 200: ResidentRecord, ...errorResponses },
+      },
+    },
+    async (request) => readResidentRecord(careContext(request), request.params.id),
+  );
+
+  app.put(
+    '/residents/:id/basic-info',
+    {
+      schema: {
+        tags: ['residents'],
+        summary: 'Replace the basic information (个人基本信息表) with a reason; the previous version is kept in the change log',
+        params: ResidentIdParams,
+        body: UpdateBasicInfoBody,
+        response: { 204: z.null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      await updateBasicInfo(careContext(request), request.params.id, request.body.basicInfo, request.body.reason);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/residents/:id/timeline',
+    {
+      schema: {
+        tags: ['residents'],
+        summary: 'Everything in the record from every institution, newest first',
+        params: ResidentIdParams,
+        querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(200) }),
+        response: { 200: z.object({ items: z.array(TimelineItem) }), ...errorResponses },
+      },
+    },
+    async (request) => ({ items: await residentTimeline(careContext(request), request.params.id, request.query.limit) }),
+  );
+
+  app.post(
+    '/residents/:id/break-glass',
+    {
+      schema: {
+        tags: ['access'],
+        summary: 'Emergency access without a care relationship; the reason is audited and flagged for review',
+        params: ResidentIdParams,
+        body: z.strictObject({ reason: z.string().trim().min(BREAK_GLASS_MIN_REASON, `must explain the emergency in at least ${BREAK_GLASS_MIN_REASON} characters`).max(1000) }),
+        response: { 201: z.object({ expiresAt: z.string() }), ...errorResponses },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await breakTheGlass(careContext(request), request.params.id, request.body.reason, BREAK_GLASS_HOURS)),
+  );
+
+  app.get(
+    '/residents/:id/access-log',
+    {
+      schema: {
+        tags: ['access'],
+        summary: 'Who accessed this record, when and why (residents see their own)',
+        params: ResidentIdParams,
+        querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                occurredAt: z.string(),
+                actorName: z.string().nullable(),
+                actorRole: z.string().nullable(),
+                institutionName: z.string().nullable(),
+                action: z.string(),
+                resource: z.string(),
+                accessBasis: z.string().nullable(),
+                reason: z.string().nullable(),
+                outcome: z.enum(['success', 'denied', 'error']),
+              }),
+            ),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => ({ items: await accessLog(careContext(request), request.params.id, request.query.limit) }),
+  );
+};

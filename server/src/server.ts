@@ -1,0 +1,33 @@
+import { loadConfig } from './config/config.js';
+import { migrateToLatest, openDatabase } from './db/database.js';
+import { buildApp } from './app.js';
+import { seedDemoDistrict } from './db/seed/demo-district.js';
+
+const config = loadConfig();
+const database = await openDatabase(config.database);
+const schemaVersion = await migrateToLatest(database.db);
+const app = await buildApp({ config, database, schemaVersion });
+
+if (config.seed === 'demo') {
+  const seeded = await seedDemoDistrict(database.db, app.deps.crypto, { log: (m) => app.log.info(m) });
+  printDemoLogins(seeded.logins, seeded.created);
+}
+
+await app.listen({ port: config.port, host: config.host });
+app.log.info(`Kanglian 康联 on http://localhost:${config.port} (database: ${database.kind}, schema ${schemaVersion})`);
+
+function printDemoLogins(logins: { username: string; password: string; role: string; description: string }[], created: boolean): void {
+  const lines = [
+    '',
+    created ? '  Demo district seeded. Demo log-ins:' : '  Demo log-ins:',
+    ...logins.map((l) => `    ${l.username.padEnd(14)} ${l.password.padEnd(14)} ${l.role.padEnd(20)} ${l.description}`),
+    '',
+  ];
+  console.log(lines.join('\n'));
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void app.close().then(() => database.close()).then(() => process.exit(0));
+  });
+}
