@@ -20,7 +20,11 @@ import { residentRoutes } from './residents/resident.routes.js';
 import { recordRoutes } from './records/record.routes.js';
 import { mpiRoutes } from './residents/mpi.routes.js';
 import { statsRoutes } from './stats/stats.routes.js';
-import { chronicRoutes } from './chronic/chronic.routes.js';
+import { contractRoutes } from './contracts/contract.routes.js';
+import { programmeRoutes } from './programmes/programme.routes.js';
+import { followUpRoutes } from './followups/followup.routes.js';
+import { worklistRoutes } from './worklists/worklist.routes.js';
+import { kpiRoutes } from './kpi/kpi.routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -84,7 +88,11 @@ export async function buildApp(opts: { config: Config; database: Database; schem
   await app.register(recordRoutes, { prefix: '/api' });
   await app.register(mpiRoutes, { prefix: '/api' });
   await app.register(statsRoutes, { prefix: '/api' });
-  await app.register(chronicRoutes, { prefix: '/api' });
+  await app.register(contractRoutes, { prefix: '/api' });
+  await app.register(programmeRoutes, { prefix: '/api' });
+  await app.register(followUpRoutes, { prefix: '/api' });
+  await app.register(worklistRoutes, { prefix: '/api' });
+  await app.register(kpiRoutes, { prefix: '/api' });
 
   await registerWebUi(app, opts.config.webDist);
   return app;

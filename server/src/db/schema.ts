@@ -203,6 +203,7 @@ export interface FollowupVisit {
   height_cm: Numeric | null;
   id: Generated<string>;
   institution_id: string | null;
+  kpi_controlled: boolean | null;
   lifestyle: Generated<Json>;
   medications: Generated<Json>;
   new_complication: Generated<boolean>;

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { RuleInputError } from '../chronic/rules/errors.js';
 
 /** Errors are data: every failure leaves as { error, message, issues? } with a stable machine code. */
 export const ErrorBody = z.object({
@@ -57,6 +58,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
         message: issues.map((i) => `${i.field}: ${i.message}`).join('; '),
         issues,
       });
+    }
+    if (err instanceof RuleInputError) {
+      // A clinical rule refused its input: the field names map onto the request body.
+      const field = `body.${err.field}`;
+      return reply.status(400).send({ error: 'validation', message: err.message, issues: [{ field, message: err.message }] });
     }
     if (err instanceof HttpError) {
       return reply.status(err.statusCode).send({ error: err.code, message: err.message, issues: err.issues });

@@ -84,6 +84,8 @@ CREATE TABLE followup_visit (
   medications jsonb NOT NULL DEFAULT '[]'::jsonb,
   classification text NOT NULL,
   controlled boolean NOT NULL,
+  -- Controlled against the national KPI target (140/90, 150/90 at 65+; FBG < 7.0), whatever target the doctor set.
+  kpi_controlled boolean,
   action text NOT NULL,
   urgent boolean NOT NULL DEFAULT false,
   referral_suggested boolean NOT NULL DEFAULT false,
@@ -92,7 +94,8 @@ CREATE TABLE followup_visit (
   note text
 );
 CREATE INDEX followup_visit_resident_idx ON followup_visit(resident_id, programme, visit_date DESC);
-CREATE INDEX followup_visit_kpi_idx ON followup_visit(programme, visit_date) INCLUDE (resident_id, controlled) WHERE entry_status = 'active';
+CREATE INDEX followup_visit_enrolment_idx ON followup_visit(enrolment_id, visit_date) WHERE entry_status = 'active';
+CREATE INDEX followup_visit_kpi_idx ON followup_visit(programme, visit_date) INCLUDE (enrolment_id, kpi_controlled, visit_mode) WHERE entry_status = 'active';
 
 CREATE TABLE care_task (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

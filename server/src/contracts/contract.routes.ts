@@ -1,0 +1,100 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { careContext } from '../http/care-context.js';
+import { errorResponses } from '../http/errors.js';
+import { ResidentIdParams } from '../residents/resident.schemas.js';
+import { changeTeam, KEY_POPULATIONS, listContracts, renewContract, signContract, terminateContract } from './contract.service.js';
+
+const ContractOut = z.object({
+  id: z.string().uuid(),
+  teamId: z.string().uuid(),
+  startDate: z.string(),
+  endDate: z.string(),
+  keyPopulations: z.array(z.string()),
+});
+const ContractId = z.strictObject({ contractId: z.string().uuid() });
+
+export const contractRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get('/service-packages', {
+    schema: {
+      tags: ['contracts'],
+      summary: 'Service packages (free basic package and paid personalised packages)',
+      response: { 200: z.object({ items: z.array(z.object({ code: z.string(), name: z.string(), nameEn: z.string(), kind: z.string(), annualFeeCents: z.number().int() })) }) },
+    },
+  }, async () => {
+    const rows = await app.deps.database.db.selectFrom('service_package').select(['code', 'name', 'name_en', 'kind', 'annual_fee_cents']).orderBy('code').execute();
+    return { items: rows.map((r) => ({ code: r.code, name: r.name, nameEn: r.name_en, kind: r.kind, annualFeeCents: r.annual_fee_cents })) };
+  });
+
+  app.post('/contracts', {
+    schema: {
+      tags: ['contracts'],
+      summary: 'Sign a resident to a family-doctor team for one year',
+      body: z.strictObject({
+        residentId: z.string().uuid(),
+        teamId: z.string().uuid(),
+        packageCode: z.string().min(1).max(40),
+        keyPopulations: z.array(z.enum(KEY_POPULATIONS)).max(KEY_POPULATIONS.length).default([]),
+        startDate: z.iso.date().optional(),
+      }),
+      response: { 201: ContractOut, ...errorResponses },
+    },
+  }, async (request, reply) => reply.status(201).send(await signContract(careContext(request), request.body)));
+
+  app.post('/contracts/:contractId/renew', {
+    schema: {
+      tags: ['contracts'],
+      summary: 'Renew for another year (from the old end date)',
+      params: ContractId,
+      body: z.strictObject({ packageCode: z.string().min(1).max(40).optional(), keyPopulations: z.array(z.enum(KEY_POPULATIONS)).optional() }),
+      response: { 201: ContractOut, ...errorResponses },
+    },
+  }, async (request, reply) => reply.status(201).send(await renewContract(careContext(request), request.params.contractId, request.body)));
+
+  app.post('/contracts/:contractId/terminate', {
+    schema: {
+      tags: ['contracts'],
+      summary: 'Terminate with a reason',
+      params: ContractId,
+      body: z.strictObject({ reason: z.string().trim().min(2).max(500) }),
+      response: { 200: z.object({ id: z.string().uuid(), status: z.literal('terminated') }), ...errorResponses },
+    },
+  }, async (request) => terminateContract(careContext(request), request.params.contractId, request.body.reason));
+
+  app.post('/contracts/:contractId/change-team', {
+    schema: {
+      tags: ['contracts'],
+      summary: 'Move the resident to another team (new contract from today)',
+      params: ContractId,
+      body: z.strictObject({ teamId: z.string().uuid(), reason: z.string().trim().min(2).max(500) }),
+      response: { 201: ContractOut, ...errorResponses },
+    },
+  }, async (request, reply) => reply.status(201).send(await changeTeam(careContext(request), request.params.contractId, request.body)));
+
+  app.get('/residents/:id/contracts', {
+    schema: {
+      tags: ['contracts'],
+      summary: 'Contract history of a resident',
+      params: ResidentIdParams,
+      response: {
+        200: z.object({
+          items: z.array(
+            z.object({
+              id: z.string().uuid(),
+              teamId: z.string().uuid(),
+              teamName: z.string(),
+              packageCode: z.string(),
+              packageName: z.string(),
+              keyPopulations: z.array(z.string()),
+              startDate: z.string(),
+              endDate: z.string(),
+              status: z.enum(['active', 'terminated', 'superseded']),
+              endReason: z.string().nullable(),
+            }),
+          ),
+        }),
+        ...errorResponses,
+      },
+    },
+  }, async (request) => ({ items: await listContracts(careContext(request), request.params.id) }));
+};

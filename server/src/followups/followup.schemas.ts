@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { HYPERTENSION_URGENT_SYMPTOM_CODES } from '../chronic/rules/hypertension.js';
+import { DIABETES_URGENT_SYMPTOM_CODES } from '../chronic/rules/diabetes.js';
+import { ADVERSE_REACTIONS, VISIT_CLASSIFICATIONS, FOLLOW_UP_ACTIONS } from '../chronic/rules/visit-common.js';
+
+const isoDate = z.iso.date();
+const ALL_SYMPTOMS = [...new Set([...HYPERTENSION_URGENT_SYMPTOM_CODES, ...DIABETES_URGENT_SYMPTOM_CODES])] as [string, ...string[]];
+
+/** 随访服务记录表 (hypertension / type 2 diabetes follow-up form), one schema for both. */
+export const FollowUpForm = z.strictObject({
+  programme: z.enum(['hypertension', 'diabetes']),
+  visitDate: isoDate,
+  visitMode: z.enum(['clinic', 'home', 'phone']),
+  symptoms: z.array(z.enum(ALL_SYMPTOMS)).max(20).default([]),
+  otherSymptoms: z.string().trim().max(200).optional(),
+  sbp: z.number().int().min(40).max(300).optional(),
+  dbp: z.number().int().min(20).max(200).optional(),
+  heartRate: z.number().int().min(20).max(300).optional(),
+  weightKg: z.number().min(2).max(400).optional(),
+  heightCm: z.number().min(40).max(260).optional(),
+  waistCm: z.number().min(30).max(250).optional(),
+  fbg: z.number().min(0.5).max(50).optional(),
+  randomGlucose: z.number().min(0.5).max(50).optional(),
+  hba1c: z.number().min(2).max(25).optional(),
+  temperatureC: z.number().min(30).max(45).optional(),
+  lifestyle: z
+    .strictObject({
+      cigarettesPerDay: z.number().int().min(0).max(100).optional(),
+      spiritsMlPerDay: z.number().min(0).max(2000).optional(),
+      exerciseTimesPerWeek: z.number().int().min(0).max(21).optional(),
+      exerciseMinutesPerSession: z.number().int().min(0).max(600).optional(),
+      saltIntake: z.enum(['light', 'moderate', 'heavy']).optional(),
+      stapleFoodGramsPerDay: z.number().min(0).max(2000).optional(),
+      psychologicalAdjustment: z.enum(['good', 'fair', 'poor']).optional(),
+      complianceBehaviour: z.enum(['good', 'fair', 'poor']).optional(),
+    })
+    .default({}),
+  adherence: z.enum(['regular', 'intermittent', 'none']).optional(),
+  adverseReaction: z.enum(ADVERSE_REACTIONS).default('none'),
+  adverseReactionDetail: z.string().trim().max(200).optional(),
+  newComplication: z.boolean().default(false),
+  complicationDetail: z.string().trim().max(200).optional(),
+  hypoglycaemiaReaction: z.enum(['none', 'occasional', 'frequent']).optional(),
+  medications: z
+    .array(z.strictObject({ name: z.string().trim().min(1).max(100), dose: z.string().trim().max(50).optional(), frequency: z.string().trim().max(50).optional() }))
+    .max(20)
+    .default([]),
+  note: z.string().trim().max(1000).optional(),
+});
+export type FollowUpForm = z.infer<typeof FollowUpForm>;
+
+export const Classification = z.object({
+  classification: z.enum(VISIT_CLASSIFICATIONS),
+  controlled: z.boolean(),
+  action: z.enum(FOLLOW_UP_ACTIONS),
+  nextDueDate: z.string(),
+  referralSuggested: z.boolean(),
+  urgentReferral: z.boolean(),
+  reasons: z.array(z.string()),
+  messageZh: z.string(),
+  messageEn: z.string(),
+  bmi: z.number().nullable(),
+  previousVisit: z.object({ visitDate: z.string(), controlled: z.boolean() }).nullable(),
+  target: z.object({ sbp: z.number(), dbp: z.number() }).nullable(),
+});
+
+export const RecordedFollowUp = Classification.extend({
+  id: z.string().uuid(),
+  riskColour: z.enum(['green', 'yellow', 'red']),
+  riskRule: z.string(),
+  riskReasonZh: z.string(),
+  riskReasonEn: z.string(),
+});

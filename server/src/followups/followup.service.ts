@@ -1,0 +1,272 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../db/schema.js';
+import type { CareContext } from '../http/care-context.js';
+import { badRequest, conflict, forbidden } from '../http/errors.js';
+import {
+  ageOn,
+  computeBmi,
+  classifyDiabetesVisit,
+  classifyHypertensionVisit,
+  diabetesColour,
+  hypertensionColour,
+  hypertensionHighRisk,
+  isBpControlledForKpi,
+  isFbgControlled,
+  type ColourResult,
+  type VisitClassification,
+} from '../chronic/rules/index.js';
+import { todayIso } from '../shared/dates.js';
+import { completeOpenTasks, FOLLOW_UP_LABELS, followUpTaskCode, openTasks, responsibleTeam } from '../care-tasks/care-tasks.js';
+import { FOLLOW_UP_SHORT_DAYS } from '../chronic/thresholds.js';
+import { addDays } from '../chronic/rules/age.js';
+import { complicationsFrom } from './complications.js';
+import type { FollowUpForm } from './followup.schemas.js';
+import type { BasicInfo } from '../residents/resident.schemas.js';
+
+type Db = Kysely<DB> | Transaction<DB>;
+type Programme = FollowUpForm['programme'];
+
+/** Everything the rules need besides the form: the patient, the enrolment and the visit before this one. */
+async function loadClinicalState(db: Db, residentId: string, programme: Programme, visitDate: string) {
+  const [resident, enrolment, previous, conditions, lastUrgent, lastLow] = await Promise.all([
+    db.selectFrom('resident').select(['birth_date', 'sex', 'basic_info']).where('id', '=', residentId).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('programme_enrolment')
+      .select(['id', 'custom_target_sbp', 'custom_target_dbp', 'team_id', 'institution_id'])
+      .where('resident_id', '=', residentId)
+      .where('programme', '=', programme)
+      .where('status', '=', 'active')
+      .executeTakeFirst(),
+    db
+      .selectFrom('followup_visit')
+      .select(['visit_date', 'controlled', 'classification'])
+      .where('resident_id', '=', residentId)
+      .where('programme', '=', programme)
+      .where('entry_status', '=', 'active')
+      .where('visit_date', '<=', visitDate)
+      .orderBy('visit_date', 'desc')
+      .orderBy('recorded_at', 'desc')
+      .executeTakeFirst(),
+    db.selectFrom('condition').select('icd10').where('resident_id', '=', residentId).where('entry_status', '=', 'active').where('clinical_status', '=', 'active').execute(),
+    db
+      .selectFrom('followup_visit')
+      .select('visit_date')
+      .where('resident_id', '=', residentId)
+      .where('programme', '=', programme)
+      .where('entry_status', '=', 'active')
+      .where('urgent', '=', true)
+      .where('visit_date', '<=', visitDate)
+      .orderBy('visit_date', 'desc')
+      .executeTakeFirst(),
+    db
+      .selectFrom('followup_visit')
+      .select('visit_date')
+      .where('resident_id', '=', residentId)
+      .where('programme', '=', 'diabetes')
+      .where('entry_status', '=', 'active')
+      .where('fbg', '<=', 3.9)
+      .where('visit_date', '<=', visitDate)
+      .orderBy('visit_date', 'desc')
+      .executeTakeFirst(),
+  ]);
+  return { resident, enrolment, previous, conditions: conditions.map((c) => c.icd10), lastUrgent, lastLow };
+}
+
+type ClinicalState = Awaited<ReturnType<typeof loadClinicalState>>;
+
+export interface FollowUpOutcome extends VisitClassification {
+  bmi: number | null;
+  previousVisit: { visitDate: string; controlled: boolean } | null;
+  target: { sbp: number; dbp: number } | null;
+}
+
+function classify(form: FollowUpForm, state: ClinicalState): FollowUpOutcome {
+  const bmi = form.weightKg && form.heightCm ? computeBmi(form.weightKg, form.heightCm) : null;
+  const previousVisit = state.previous ? { visitDate: state.previous.visit_date, controlled: state.previous.controlled } : null;
+  const ageYears = ageOn(state.resident.birth_date, form.visitDate);
+  const common = {
+    visitDate: form.visitDate,
+    symptoms: form.symptoms,
+    adverseReaction: form.adverseReaction,
+    newOrWorseComplication: form.newComplication,
+    previousVisit,
+  };
+  if (form.programme === 'hypertension') {
+    if (form.sbp === undefined) throw badRequest('body.sbp', 'is required for a hypertension follow-up');
+    if (form.dbp === undefined) throw badRequest('body.dbp', 'is required for a hypertension follow-up');
+    const e = state.enrolment;
+    const customTarget = e?.custom_target_sbp && e.custom_target_dbp ? { sbp: e.custom_target_sbp, dbp: e.custom_target_dbp } : null;
+    const r = classifyHypertensionVisit({ ...common, ageYears, sbp: form.sbp, dbp: form.dbp, heartRate: form.heartRate ?? null, customTarget });
+    return { ...r, bmi, previousVisit, target: r.target };
+  }
+  if (form.fbg === undefined) throw badRequest('body.fbg', 'is required for a diabetes follow-up');
+  const r = classifyDiabetesVisit({
+    ...common,
+    fbg: form.fbg,
+    randomGlucose: form.randomGlucose ?? null,
+    sbp: form.sbp ?? null,
+    dbp: form.dbp ?? null,
+    heartRate: form.heartRate ?? null,
+    temperatureC: form.temperatureC ?? null,
+  });
+  return { ...r, bmi, previousVisit, target: null };
+}
+
+function riskColourAfter(form: FollowUpForm, outcome: FollowUpOutcome, state: ClinicalState): ColourResult {
+  const twoConsecutiveUncontrolled = !outcome.controlled && outcome.previousVisit !== null && !outcome.previousVisit.controlled;
+  const lastUrgentReferralDate = outcome.urgentReferral ? form.visitDate : (state.lastUrgent?.visit_date ?? null);
+  if (form.programme === 'hypertension') {
+    const info = state.resident.basic_info as BasicInfo;
+    const family = Object.values(info.familyHistory ?? {}).flat().some((d) => d.includes('高血压') || /hypertension/i.test(d));
+    const sex = state.resident.sex === 'female' ? 'female' : 'male';
+    const risk = hypertensionHighRisk({
+      bmi: outcome.bmi,
+      waistCm: state.resident.sex === 'unknown' ? null : (form.waistCm ?? null),
+      sex,
+      familyHistory: family,
+      highSaltDiet: form.lifestyle.saltIntake === 'heavy',
+      spiritsMlPerDay: form.lifestyle.spiritsMlPerDay ?? null,
+      ageYears: ageOn(state.resident.birth_date, form.visitDate),
+    });
+    const smoking = (form.lifestyle.cigarettesPerDay ?? 0) > 0 ? 1 : 0;
+    return hypertensionColour({
+      asOf: form.visitDate,
+      lastVisit: { visitDate: form.visitDate, sbp: form.sbp!, dbp: form.dbp!, controlled: outcome.controlled },
+      twoConsecutiveUncontrolled,
+      adverseReaction: form.adverseReaction !== 'none',
+      riskFactorCount: risk.factors.filter((f) => f !== 'high_normal_bp').length + smoking,
+      complications: complicationsFrom('hypertension', state.conditions),
+      lastUrgentReferralDate,
+    });
+  }
+  const lowNow = form.fbg! <= 3.9 || (form.randomGlucose ?? 99) <= 3.9;
+  return diabetesColour({
+    asOf: form.visitDate,
+    lastVisit: { visitDate: form.visitDate, fbg: form.fbg! },
+    latestHba1c: form.hba1c ?? null,
+    twoConsecutiveUncontrolled,
+    complications: complicationsFrom('diabetes', state.conditions),
+    lastUrgentReferralDate,
+    lastLowGlucoseDate: lowNow ? form.visitDate : (state.lastLow?.visit_date ?? null),
+  });
+}
+
+function checkVisitDate(visitDate: string) {
+  if (visitDate > todayIso()) throw badRequest('body.visitDate', 'is in the future');
+}
+
+/** Live classification for the form as it is being filled; nothing is stored (the read is audited). */
+export async function previewFollowUp(ctx: CareContext, residentId: string, form: FollowUpForm): Promise<FollowUpOutcome> {
+  checkVisitDate(form.visitDate);
+  await ctx.requireResidentAccess(residentId, { action: 'read', resource: 'followup_visit', fields: ['previous_visit'] });
+  const state = await loadClinicalState(ctx.db, residentId, form.programme, form.visitDate);
+  return classify(form, state);
+}
+
+/**
+ * Saves a follow-up: classify with the rules, store the visit with its classification, move the
+ * enrolment's state (last visit, next due date, colour), complete what was due and open the next
+ * follow-up task — all in one transaction with the audit row.
+ */
+export async function recordFollowUp(ctx: CareContext, residentId: string, form: FollowUpForm) {
+  if (ctx.actor.role === 'resident') throw forbidden('Follow-ups are recorded by the care team');
+  checkVisitDate(form.visitDate);
+  return ctx.writeForResident(residentId, { action: 'create', resource: 'followup_visit', fields: Object.keys(form) }, async (trx) => {
+    const state = await loadClinicalState(trx, residentId, form.programme, form.visitDate);
+    if (!state.enrolment) throw conflict(`Resident is not enrolled in ${form.programme} management`);
+    const outcome = classify(form, state);
+    const colour = riskColourAfter(form, outcome, state);
+    const visit = await trx
+      .insertInto('followup_visit')
+      .values({
+        resident_id: residentId,
+        enrolment_id: state.enrolment.id,
+        programme: form.programme,
+        institution_id: ctx.actor.institutionId,
+        team_id: state.enrolment.team_id,
+        recorded_by: ctx.actor.userId,
+        visit_date: form.visitDate,
+        visit_mode: form.visitMode,
+        symptoms: form.symptoms,
+        sbp: form.sbp ?? null,
+        dbp: form.dbp ?? null,
+        heart_rate: form.heartRate ?? null,
+        weight_kg: form.weightKg ?? null,
+        height_cm: form.heightCm ?? null,
+        bmi: outcome.bmi,
+        waist_cm: form.waistCm ?? null,
+        fbg: form.fbg ?? null,
+        hba1c: form.hba1c ?? null,
+        temperature_c: form.temperatureC ?? null,
+        lifestyle: JSON.stringify(form.lifestyle),
+        adherence: form.adherence ?? null,
+        adverse_reaction: form.adverseReaction,
+        adverse_reaction_detail: form.adverseReactionDetail ?? null,
+        new_complication: form.newComplication,
+        complication_detail: form.complicationDetail ?? null,
+        medications: JSON.stringify(form.medications),
+        classification: outcome.classification,
+        controlled: outcome.controlled,
+        kpi_controlled:
+          form.programme === 'hypertension'
+            ? isBpControlledForKpi({ ageYears: ageOn(state.resident.birth_date, form.visitDate), sbp: form.sbp!, dbp: form.dbp! })
+            : isFbgControlled(form.fbg!),
+        action: outcome.action,
+        urgent: outcome.urgentReferral,
+        referral_suggested: outcome.referralSuggested,
+        reasons: outcome.reasons,
+        next_due_date: outcome.nextDueDate,
+        note: [form.otherSymptoms, form.note].filter(Boolean).join(' · ') || null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+
+    // A back-dated visit does not move the enrolment past a later one already on file.
+    const latest = await trx
+      .selectFrom('followup_visit')
+      .select('id')
+      .where('enrolment_id', '=', state.enrolment.id)
+      .where('entry_status', '=', 'active')
+      .orderBy('visit_date', 'desc')
+      .orderBy('recorded_at', 'desc')
+      .executeTakeFirstOrThrow();
+    if (latest.id === visit.id) {
+      await trx
+        .updateTable('programme_enrolment')
+        .set({
+          last_visit_date: form.visitDate,
+          last_controlled: outcome.controlled,
+          next_due_date: outcome.nextDueDate,
+          risk_colour: colour.colour,
+          risk_rule: colour.ruleCode,
+          risk_computed_at: new Date(),
+        })
+        .where('id', '=', state.enrolment.id)
+        .execute();
+      await completeOpenTasks(trx, residentId, form.programme, form.visitDate, visit.id, 'followup:');
+      const team = await responsibleTeam(trx, residentId, todayIso());
+      const label = FOLLOW_UP_LABELS[form.programme];
+      await openTasks(
+        trx,
+        [
+          {
+            residentId,
+            programme: form.programme,
+            taskCode: followUpTaskCode(outcome.nextDueDate),
+            label: label.zh,
+            labelEn: label.en,
+            // Short-interval visits are due within the window; routine ones on the date (3 months).
+            dueDate: outcome.action === 'continue' ? outcome.nextDueDate : addDays(form.visitDate, 1),
+            windowEnd: outcome.nextDueDate,
+            priority: outcome.urgentReferral ? 'urgent' : outcome.referralSuggested ? 'high' : 'normal',
+            reason: outcome.classification,
+          },
+        ],
+        team,
+      );
+    }
+    return { id: visit.id, ...outcome, riskColour: colour.colour, riskRule: colour.ruleCode, riskReasonZh: colour.reasonZh, riskReasonEn: colour.reasonEn };
+  });
+}
+
+export const SHORT_INTERVAL_DAYS = FOLLOW_UP_SHORT_DAYS;

@@ -1,0 +1,52 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { careContext } from '../http/care-context.js';
+import { errorResponses } from '../http/errors.js';
+import { ResidentIdParams } from '../residents/resident.schemas.js';
+import { EnrolBody, ScreeningBody, ScreeningResult, SelfCareBody } from './programme.schemas.js';
+import { completeScheduledVisit, enrol, recordScreening, recordSelfCareAssessment } from './programme.service.js';
+
+export const programmeRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.post('/residents/:id/enrolments', {
+    schema: {
+      tags: ['programmes'],
+      summary: 'Enrol in hypertension, diabetes, elderly, child or maternal management',
+      params: ResidentIdParams,
+      body: EnrolBody,
+      response: {
+        201: z.object({ id: z.string().uuid(), tasks: z.array(z.object({ taskCode: z.string(), label: z.string(), dueDate: z.string(), windowEnd: z.string() })) }),
+        ...errorResponses,
+      },
+    },
+  }, async (request, reply) => reply.status(201).send(await enrol(careContext(request), request.params.id, request.body)));
+
+  app.post('/residents/:id/screenings', {
+    schema: {
+      tags: ['programmes'],
+      summary: 'Record a BP or fasting-glucose screening; returns the confirmation status',
+      params: ResidentIdParams,
+      body: ScreeningBody,
+      response: { 201: ScreeningResult, ...errorResponses },
+    },
+  }, async (request, reply) => reply.status(201).send(await recordScreening(careContext(request), request.params.id, request.body)));
+
+  app.post('/residents/:id/self-care-assessments', {
+    schema: {
+      tags: ['programmes'],
+      summary: '老年人生活自理能力评估 (five items, total 0–37)',
+      params: ResidentIdParams,
+      body: SelfCareBody,
+      response: { 201: z.object({ id: z.string().uuid(), total: z.number().int(), band: z.string(), labelZh: z.string(), labelEn: z.string() }), ...errorResponses },
+    },
+  }, async (request, reply) => reply.status(201).send(await recordSelfCareAssessment(careContext(request), request.params.id, request.body)));
+
+  app.post('/residents/:id/tasks/:taskId/complete', {
+    schema: {
+      tags: ['programmes'],
+      summary: 'Mark a scheduled key-population visit done',
+      params: z.strictObject({ id: z.string().uuid(), taskId: z.string().uuid() }),
+      body: z.strictObject({ doneOn: z.iso.date() }),
+      response: { 200: z.object({ id: z.string().uuid(), status: z.literal('done'), doneOn: z.string() }), ...errorResponses },
+    },
+  }, async (request) => completeScheduledVisit(careContext(request), request.params.id, request.params.taskId, request.body.doneOn));
+};

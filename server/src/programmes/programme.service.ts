@@ -1,0 +1,297 @@
+import type { Transaction } from 'kysely';
+import type { DB } from '../db/schema.js';
+import type { CareContext } from '../http/care-context.js';
+import { badRequest, conflict, forbidden } from '../http/errors.js';
+import {
+  ageOn,
+  antenatalSchedule,
+  childHealthSchedule,
+  confirmHypertension,
+  eligibleForChronicProgramme,
+  eligibleForElderlyProgramme,
+  elderlyAnnualCheck,
+  glucoseCategory,
+  hypertensionCodeDisposition,
+  postpartumSchedule,
+  scoreSelfCare,
+  screenBloodPressure,
+  addDays,
+  type ScheduledVisit,
+} from '../chronic/rules/index.js';
+import { FOLLOW_UP_SHORT_DAYS } from '../chronic/thresholds.js';
+import { todayIso } from '../shared/dates.js';
+import { completeOpenTasks, FOLLOW_UP_LABELS, followUpTaskCode, openTasks, responsibleTeam, type NewTask } from '../care-tasks/care-tasks.js';
+import type { EnrolBody, ScreeningBody } from './programme.schemas.js';
+
+const scheduleTasks = (residentId: string, programme: NewTask['programme'], visits: ScheduledVisit[], today: string): NewTask[] =>
+  visits
+    // Windows that closed before enrolment are history, not work.
+    .filter((v) => v.windowEnd >= today)
+    .map((v) => ({ residentId, programme, taskCode: v.code, label: v.labelZh, labelEn: v.labelEn, dueDate: v.dueDate, windowEnd: v.windowEnd }));
+
+/**
+ * Enrolment into a programme. Chronic programmes need the ≥35 age rule, a managed diagnosis code
+ * and a care team (an active contract); the first follow-up is due within two weeks. Key-population
+ * programmes open their schedule of visits as tasks.
+ */
+export async function enrol(ctx: CareContext, residentId: string, body: EnrolBody) {
+  if (ctx.actor.role === 'resident') throw forbidden('Enrolment is done by the care team');
+  const today = todayIso();
+  return ctx.writeForResident(residentId, { action: 'create', resource: 'programme_enrolment', fields: Object.keys(body) }, async (trx) => {
+    const resident = await trx.selectFrom('resident').select(['birth_date', 'sex']).where('id', '=', residentId).executeTakeFirstOrThrow();
+    const age = ageOn(resident.birth_date, today);
+    const team = await responsibleTeam(trx, residentId, today);
+    const active = await trx
+      .selectFrom('programme_enrolment')
+      .select('id')
+      .where('resident_id', '=', residentId)
+      .where('programme', '=', body.programme)
+      .where('status', '=', 'active')
+      .executeTakeFirst();
+    if (active) throw conflict(`Already enrolled in ${body.programme} management`);
+    const teamRow = team ? await trx.selectFrom('team').select('institution_id').where('id', '=', team.teamId).executeTakeFirst() : undefined;
+
+    let tasks: NewTask[] = [];
+    let details: Record<string, unknown> = {};
+    let icd10: string | null = null;
+    let enrolledOn = today;
+    if (body.programme === 'hypertension' || body.programme === 'diabetes') {
+      if (!eligibleForChronicProgramme(age)) throw badRequest('residentId', `the ${body.programme} programme serves residents aged 35 and over (this resident is ${age})`);
+      if (body.programme === 'hypertension' && hypertensionCodeDisposition(body.icd10) !== 'manage') {
+        throw badRequest('body.icd10', 'suspected secondary hypertension is referred, not enrolled');
+      }
+      if (!team) throw conflict('Sign a family-doctor contract first: the managing team comes from the contract');
+      if (body.diagnosedOn > today) throw badRequest('body.diagnosedOn', 'is in the future');
+      enrolledOn = body.enrolledOn ?? today;
+      if (enrolledOn > today) throw badRequest('body.enrolledOn', 'is in the future');
+      if (enrolledOn < body.diagnosedOn) throw badRequest('body.enrolledOn', 'is before the diagnosis');
+      icd10 = body.icd10;
+      const label = FOLLOW_UP_LABELS[body.programme];
+      tasks = [
+        {
+          residentId,
+          programme: body.programme,
+          taskCode: followUpTaskCode(addDays(enrolledOn, FOLLOW_UP_SHORT_DAYS)),
+          label: label.zh,
+          labelEn: label.en,
+          dueDate: enrolledOn,
+          windowEnd: addDays(enrolledOn, FOLLOW_UP_SHORT_DAYS),
+          reason: 'enrolment',
+        },
+      ];
+      const existing = await trx
+        .selectFrom('condition')
+        .select('id')
+        .where('resident_id', '=', residentId)
+        .where('icd10', '=', body.icd10)
+        .where('entry_status', '=', 'active')
+        .executeTakeFirst();
+      if (!existing) {
+        await trx
+          .insertInto('condition')
+          .values({
+            resident_id: residentId,
+            institution_id: ctx.actor.institutionId,
+            recorded_by: ctx.actor.userId,
+            icd10: body.icd10,
+            display: body.programme === 'hypertension' ? '原发性高血压' : '2型糖尿病',
+            diagnosed_on: body.diagnosedOn,
+          })
+          .execute();
+      }
+      // Screening tasks end with the diagnosis.
+      await completeOpenTasks(trx, residentId, 'screening', today, residentId, body.programme === 'hypertension' ? 'bp_' : 'fbg_');
+    } else if (body.programme === 'elderly') {
+      if (!eligibleForElderlyProgramme(age)) throw badRequest('residentId', `the elderly programme serves residents aged 65 and over (this resident is ${age})`);
+      const check = elderlyAnnualCheck({ birthDate: resident.birth_date, year: Number(today.slice(0, 4)) });
+      tasks = check ? scheduleTasks(residentId, 'elderly', [check], today) : [];
+    } else if (body.programme === 'child') {
+      if (age > 6) throw badRequest('residentId', `child health management covers ages 0–6 (this resident is ${age})`);
+      tasks = scheduleTasks(residentId, 'child', childHealthSchedule({ birthDate: resident.birth_date, dischargeDate: body.dischargeDate ?? null }), today);
+      details = { dischargeDate: body.dischargeDate ?? null };
+    } else {
+      if (resident.sex !== 'female') throw badRequest('residentId', 'maternal care is for women');
+      if (!body.lmpDate && !body.deliveryDate) throw badRequest('body.lmpDate', 'give the last menstrual period (pregnancy) or the delivery date (postpartum)');
+      const visits = [
+        ...(body.lmpDate ? antenatalSchedule({ lmpDate: body.lmpDate }) : []),
+        ...(body.deliveryDate ? postpartumSchedule({ deliveryDate: body.deliveryDate, dischargeDate: body.dischargeDate ?? null }) : []),
+      ];
+      tasks = scheduleTasks(residentId, 'maternal', visits, today);
+      details = { lmpDate: body.lmpDate ?? null, deliveryDate: body.deliveryDate ?? null, dischargeDate: body.dischargeDate ?? null };
+    }
+
+    const enrolment = await trx
+      .insertInto('programme_enrolment')
+      .values({
+        resident_id: residentId,
+        programme: body.programme,
+        enrolled_on: enrolledOn,
+        icd10,
+        team_id: team?.teamId ?? null,
+        doctor_user_id: team?.gpUserId ?? null,
+        institution_id: teamRow?.institution_id ?? ctx.actor.institutionId,
+        custom_target_sbp: body.programme === 'hypertension' ? (body.customTargetSbp ?? null) : null,
+        custom_target_dbp: body.programme === 'hypertension' ? (body.customTargetDbp ?? null) : null,
+        details: JSON.stringify(details),
+        next_due_date: tasks[0]?.windowEnd ?? null,
+        enrolled_by: ctx.actor.userId,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await openTasks(trx, tasks, team);
+    return { id: enrolment.id, tasks: tasks.map((t) => ({ taskCode: t.taskCode, label: t.label, dueDate: t.dueDate, windowEnd: t.windowEnd })) };
+  });
+}
+
+/**
+ * Screening: BP for residents ≥35 (first raised reading → recheck on different days; raised on 3
+ * different days → refer for diagnosis, follow the result within 2 weeks) and FBG for high-risk adults.
+ */
+export async function recordScreening(ctx: CareContext, residentId: string, body: ScreeningBody) {
+  if (ctx.actor.role === 'resident') throw forbidden('Screening is recorded by the care team');
+  const today = todayIso();
+  if (body.measuredOn > today) throw badRequest('body.measuredOn', 'is in the future');
+  return ctx.writeForResident(residentId, { action: 'create', resource: 'screening', fields: Object.keys(body) }, async (trx) => {
+    const resident = await trx.selectFrom('resident').select('birth_date').where('id', '=', residentId).executeTakeFirstOrThrow();
+    const eligible = eligibleForChronicProgramme(ageOn(resident.birth_date, body.measuredOn));
+    const team = await responsibleTeam(trx, residentId, today);
+    if (body.kind === 'bp') {
+      const category = screenBloodPressure(body.sbp, body.dbp);
+      const inserted = await insertScreening(trx, ctx, residentId, body.measuredOn, category, { sbp: body.sbp, dbp: body.dbp });
+      const since = addDays(body.measuredOn, -90);
+      const readings = await trx
+        .selectFrom('screening')
+        .select(['measured_on', 'sbp', 'dbp'])
+        .where('resident_id', '=', residentId)
+        .where('kind', '=', 'bp')
+        .where('entry_status', '=', 'active')
+        .where('measured_on', '>=', since)
+        .where('measured_on', '<=', body.measuredOn)
+        .orderBy('measured_on')
+        .execute();
+      const confirmation = confirmHypertension(readings.map((r) => ({ date: r.measured_on, sbp: r.sbp!, dbp: r.dbp! })));
+      await completeOpenTasks(trx, residentId, 'screening', body.measuredOn, inserted, 'bp_recheck');
+      if (confirmation.status === 'suspected_recheck') {
+        await openTasks(
+          trx,
+          [{ residentId, programme: 'screening', taskCode: 'bp_recheck', label: '血压复测（非同日）', labelEn: 'BP recheck on another day', dueDate: addDays(body.measuredOn, 1), windowEnd: addDays(body.measuredOn, 14), priority: 'normal', reason: 'suspected_recheck' }],
+          team,
+        );
+      } else if (confirmation.status === 'confirmed_refer_for_diagnosis') {
+        await openTasks(
+          trx,
+          [{ residentId, programme: 'screening', taskCode: 'bp_diagnosis', label: '转诊确诊，2周内随访结果', labelEn: 'Refer for diagnosis; follow the result within 2 weeks', dueDate: body.measuredOn, windowEnd: addDays(body.measuredOn, 14), priority: 'high', reason: 'confirmed_refer_for_diagnosis' }],
+          team,
+        );
+      }
+      const advice = {
+        normal: ['血压正常，每年至少测量1次血压', 'Normal: measure BP at least once a year'],
+        suspected_recheck: ['血压升高，请在不同日复测（共3次）', 'Raised: recheck on different days (3 in all)'],
+        confirmed_refer_for_diagnosis: ['非同日3次血压升高：转诊确诊，2周内随访转诊结果', 'Raised on 3 different days: refer for diagnosis and follow the result within 2 weeks'],
+      }[confirmation.status];
+      const highNormal = category === 'high_normal' ? ['（血压高值：高危人群，至少每半年测量1次）', ' (high-normal: high-risk, measure at least every 6 months)'] : ['', ''];
+      return {
+        id: inserted,
+        kind: 'bp' as const,
+        result: category,
+        eligible,
+        confirmation: { status: confirmation.status, elevatedDays: confirmation.elevatedDays },
+        glucoseCategory: null,
+        adviceZh: advice[0]! + highNormal[0],
+        adviceEn: advice[1]! + highNormal[1],
+      };
+    }
+    const category = glucoseCategory(body.fbg);
+    const inserted = await insertScreening(trx, ctx, residentId, body.measuredOn, category, { fbg: body.fbg });
+    if (category === 'diabetic') {
+      await openTasks(
+        trx,
+        [{ residentId, programme: 'screening', taskCode: 'fbg_diagnosis', label: '空腹血糖≥7.0，转诊确诊', labelEn: 'FBG ≥ 7.0: refer for diagnosis', dueDate: body.measuredOn, windowEnd: addDays(body.measuredOn, 14), priority: 'high', reason: 'fbg_diabetic_range' }],
+        team,
+      );
+    }
+    const advice = {
+      normal: ['空腹血糖正常', 'Fasting glucose normal'],
+      impaired: ['空腹血糖受损（6.1–<7.0）：生活方式干预，每年检测', 'Impaired fasting glucose (6.1 to <7.0): lifestyle intervention, test yearly'],
+      diabetic: ['空腹血糖≥7.0：转诊确诊', 'FBG ≥ 7.0: refer for diagnosis'],
+    }[category];
+    return { id: inserted, kind: 'fbg' as const, result: category, eligible, confirmation: null, glucoseCategory: category, adviceZh: advice[0]!, adviceEn: advice[1]! };
+  });
+}
+
+async function insertScreening(
+  trx: Transaction<DB>,
+  ctx: CareContext,
+  residentId: string,
+  measuredOn: string,
+  result: string,
+  values: { sbp?: number; dbp?: number; fbg?: number },
+): Promise<string> {
+  const row = await trx
+    .insertInto('screening')
+    .values({
+      resident_id: residentId,
+      institution_id: ctx.actor.institutionId,
+      recorded_by: ctx.actor.userId,
+      kind: values.fbg !== undefined ? 'fbg' : 'bp',
+      measured_on: measuredOn,
+      sbp: values.sbp ?? null,
+      dbp: values.dbp ?? null,
+      fbg: values.fbg ?? null,
+      result,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** 老年人生活自理能力评估: scored by the rules (invalid item values are a 400); completes the year's check task. */
+export async function recordSelfCareAssessment(
+  ctx: CareContext,
+  residentId: string,
+  body: { assessedOn: string; eating: number; grooming: number; dressing: number; toileting: number; moving: number; note?: string | undefined },
+) {
+  if (ctx.actor.role === 'resident') throw forbidden('Assessments are recorded by the care team');
+  if (body.assessedOn > todayIso()) throw badRequest('body.assessedOn', 'is in the future');
+  const { assessedOn, note, ...items } = body;
+  const score = scoreSelfCare(items);
+  return ctx.writeForResident(residentId, { action: 'create', resource: 'elderly_assessment', fields: Object.keys(body) }, async (trx) => {
+    const row = await trx
+      .insertInto('elderly_assessment')
+      .values({
+        resident_id: residentId,
+        institution_id: ctx.actor.institutionId,
+        recorded_by: ctx.actor.userId,
+        assessed_on: assessedOn,
+        items: JSON.stringify(items),
+        total_score: score.total,
+        band: score.band,
+        note: note ?? null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await completeOpenTasks(trx, residentId, 'elderly', assessedOn, row.id, `elderly_annual_check_${assessedOn.slice(0, 4)}`);
+    await trx
+      .updateTable('programme_enrolment')
+      .set({ last_visit_date: assessedOn })
+      .where('resident_id', '=', residentId)
+      .where('programme', '=', 'elderly')
+      .where('status', '=', 'active')
+      .execute();
+    return { id: row.id, total: score.total, band: score.band, labelZh: score.labelZh, labelEn: score.labelEn };
+  });
+}
+
+/** Marks a scheduled key-population visit (child, maternal, elderly check) as done. */
+export async function completeScheduledVisit(ctx: CareContext, residentId: string, taskId: string, doneOn: string) {
+  if (ctx.actor.role === 'resident') throw forbidden('Visits are recorded by the care team');
+  if (doneOn > todayIso()) throw badRequest('body.doneOn', 'is in the future');
+  return ctx.writeForResident(residentId, { action: 'update', resource: 'care_task', fields: ['status', 'done_on'] }, async (trx) => {
+    const task = await trx.selectFrom('care_task').select(['id', 'status', 'programme']).where('id', '=', taskId).where('resident_id', '=', residentId).executeTakeFirst();
+    if (!task) throw badRequest('params.taskId', 'is not a task of this resident');
+    if (task.status !== 'open') throw conflict('Task is not open');
+    if (task.programme === 'hypertension' || task.programme === 'diabetes') throw badRequest('params.taskId', 'chronic follow-ups are completed by recording the follow-up form');
+    await trx.updateTable('care_task').set({ status: 'done', done_on: doneOn, done_ref: taskId }).where('id', '=', taskId).execute();
+    return { id: taskId, status: 'done' as const, doneOn };
+  });
+}
