@@ -25,6 +25,7 @@ import { programmeRoutes } from './programmes/programme.routes.js';
 import { followUpRoutes } from './followups/followup.routes.js';
 import { worklistRoutes } from './worklists/worklist.routes.js';
 import { kpiRoutes } from './kpi/kpi.routes.js';
+import { breakGlassReviewRoutes } from './audit/break-glass-review.routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -93,6 +94,7 @@ export async function buildApp(opts: { config: Config; database: Database; schem
   await app.register(followUpRoutes, { prefix: '/api' });
   await app.register(worklistRoutes, { prefix: '/api' });
   await app.register(kpiRoutes, { prefix: '/api' });
+  await app.register(breakGlassReviewRoutes, { prefix: '/api' });
 
   await registerWebUi(app, opts.config.webDist);
   return app;

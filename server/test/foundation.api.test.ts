@@ -74,6 +74,17 @@ describe('access control by care relationship', () => {
     const log = await get(`/api/residents/${b}/access-log`, gpB);
     expect(log.statusCode).toBe(200);
     expect(log.json().items).toEqual(expect.arrayContaining([expect.objectContaining({ actorName: 'gp_a', action: 'break_glass' })]));
+
+    // Flagged for review: centre A's administrator sees it (resident masked) and judges it.
+    const admin = await login(t.app, 'admin_a');
+    const pending = await get('/api/audit/break-glass', admin);
+    expect(pending.statusCode).toBe(200);
+    const item = pending.json().items.find((i: { actorName: string }) => i.actorName === 'gp_a');
+    expect(item).toMatchObject({ reason: '患者在本中心晕倒，急需查看既往病史和用药', residentIdMasked: '330106********0261', reviewOutcome: null });
+    expect(pending.body).not.toContain('李测试');
+    expect((await post(`/api/audit/break-glass/${item.id}/review`, { outcome: 'justified' }, admin)).statusCode).toBe(204);
+    expect((await get('/api/audit/break-glass', admin)).json().items).toHaveLength(0);
+    expect((await get('/api/audit/break-glass', gpA)).statusCode).toBe(403);
   });
 
   it('a GP reads their own team’s resident with basis care_team', async () => {

@@ -4,7 +4,7 @@ import type { DB } from '../../src/db/schema.js';
 import { hashPassword } from '../../src/auth/passwords.js';
 import type { Role } from '../../src/auth/actor.js';
 import { makeNationalId } from '../../src/residents/national-id.js';
-import { FieldCrypto } from '../../src/security/field-crypto.js';
+import type { FieldCrypto } from '../../src/security/field-crypto.js';
 import { resolveIdentity } from '../../src/residents/resident-identity.js';
 import { addYears } from '../../src/chronic/rules/age.js';
 import { todayIso } from '../../src/shared/dates.js';
@@ -48,6 +48,7 @@ export async function createFixture(app: FastifyInstance) {
   const gpB = await user('gp_b', 'gp', centreB, teamB);
   const specialist = await user('spec_h', 'specialist', hospital);
   const commissionAdmin = await user('gov_admin', 'commission_admin', commission);
+  const adminA = await user('admin_a', 'institution_admin', centreA);
 
   const resident = async (name: string, birthDate: string, seq: number, phone: string) => {
     const nationalId = makeNationalId('330106', birthDate, seq);
@@ -77,7 +78,7 @@ export async function createFixture(app: FastifyInstance) {
     crypto,
     institutions: { centreA, centreB, hospital, commission },
     teams: { teamA, teamB },
-    users: { gpA, hmA, gpB, specialist, commissionAdmin, residentUserA },
+    users: { gpA, hmA, gpB, specialist, commissionAdmin, adminA, residentUserA },
     residents: { residentA, residentB },
   };
 }
