@@ -1,0 +1,41 @@
+import { api } from '../../api/client';
+import { useMutation, useResource } from '../../api/useResource';
+import type { AccessLogEntry, ResidentRecord, ResidentSearchResult, TimelineItem } from './residents.types';
+
+export const SEARCH_LIMIT = 20;
+
+const residentPath = (id: string) => `/api/residents/${encodeURIComponent(id)}`;
+
+export const residentsApi = {
+  search: (q: string, signal?: AbortSignal) =>
+    api.get<ResidentSearchResult>('/api/residents', { query: { q, limit: SEARCH_LIMIT }, signal }),
+  get: (id: string, signal?: AbortSignal) => api.get<ResidentRecord>(residentPath(id), { signal }),
+  timeline: (id: string, signal?: AbortSignal) =>
+    api.get<{ items: TimelineItem[] }>(`${residentPath(id)}/timeline`, { query: { limit: 100 }, signal }),
+  accessLog: (id: string, signal?: AbortSignal) => api.get<{ items: AccessLogEntry[] }>(`${residentPath(id)}/access-log`, { signal }),
+  breakGlass: (id: string, reason: string) => api.post<{ expiresAt: string }>(`${residentPath(id)}/break-glass`, { reason }),
+};
+
+/** Search results for a query; idle while the query is empty. */
+export function useResidentSearch(q: string) {
+  const query = q.trim();
+  return useResource(query ? `search:${query}` : null, (signal) => residentsApi.search(query, signal));
+}
+
+/** One resident's record; a 403 error means "no care relationship" (offer break-the-glass). */
+export function useResident(id: string | undefined) {
+  return useResource(id ? `resident:${id}` : null, (signal) => residentsApi.get(id!, signal));
+}
+
+/** Timeline, fetched only when `enabled` (the record is readable and the tab has been opened). */
+export function useResidentTimeline(id: string | undefined, enabled: boolean) {
+  return useResource(id && enabled ? `timeline:${id}` : null, (signal) => residentsApi.timeline(id!, signal));
+}
+
+export function useResidentAccessLog(id: string | undefined, enabled: boolean) {
+  return useResource(id && enabled ? `access-log:${id}` : null, (signal) => residentsApi.accessLog(id!, signal));
+}
+
+export function useBreakGlass(id: string) {
+  return useMutation((reason: string) => residentsApi.breakGlass(id, reason));
+}
