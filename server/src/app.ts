@@ -22,7 +22,7 @@ import { mpiRoutes } from './residents/mpi.routes.js';
 import { statsRoutes } from './stats/stats.routes.js';
 import { contractRoutes } from './contracts/contract.routes.js';
 import { programmeRoutes } from './programmes/programme.routes.js';
-import { followUpRoutes } from './followups/followup.routes.js';
+import { followUpRoutes, formOptionsRoutes } from './followups/followup.routes.js';
 import { worklistRoutes } from './worklists/worklist.routes.js';
 import { kpiRoutes } from './kpi/kpi.routes.js';
 import { breakGlassReviewRoutes } from './audit/break-glass-review.routes.js';
@@ -92,6 +92,7 @@ export async function buildApp(opts: { config: Config; database: Database; schem
   await app.register(contractRoutes, { prefix: '/api' });
   await app.register(programmeRoutes, { prefix: '/api' });
   await app.register(followUpRoutes, { prefix: '/api' });
+  await app.register(formOptionsRoutes, { prefix: '/api' });
   await app.register(worklistRoutes, { prefix: '/api' });
   await app.register(kpiRoutes, { prefix: '/api' });
   await app.register(breakGlassReviewRoutes, { prefix: '/api' });

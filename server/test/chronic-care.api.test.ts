@@ -231,7 +231,7 @@ describe('the chronic-care path through the API', () => {
     expect(term.statusCode).toBe(200);
     const history = await ok<{ items: { status: string }[] }>('GET', `/api/residents/${ids.E2}/contracts`, undefined, gpB).catch(() => null);
     expect(history).toBeNull(); // no contract and no other relationship: team B has no access either
-    const statuses = await t.database.db.selectFrom('contract').select('status').where('resident_id', '=', ids.E2).orderBy('created_at').execute();
+    const statuses = await t.database.db.selectFrom('contract').select('status').where('resident_id', '=', ids.E2!).orderBy('created_at').execute();
     expect(statuses.map((r) => r.status)).toEqual(['superseded', 'superseded', 'terminated']);
   });
 });

@@ -203,7 +203,7 @@ export interface FollowupVisit {
   height_cm: Numeric | null;
   id: Generated<string>;
   institution_id: string | null;
-  kpi_controlled: boolean | null;
+  kpi_controlled: boolean;
   lifestyle: Generated<Json>;
   medications: Generated<Json>;
   new_complication: Generated<boolean>;
@@ -327,6 +327,8 @@ export interface ProgrammeEnrolment {
   resident_id: string;
   risk_colour: string | null;
   risk_computed_at: Timestamp | null;
+  risk_reason: string | null;
+  risk_reason_en: string | null;
   risk_rule: string | null;
   status: Generated<string>;
   team_id: string | null;

@@ -1,4 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { DIABETES_URGENT_SYMPTOMS, FOLLOW_UP_MESSAGES, HYPERTENSION_URGENT_SYMPTOMS, SELF_CARE_ITEMS, SELF_CARE_ITEM_SCORES, VISIT_CLASSIFICATIONS } from '../chronic/rules/index.js';
 import { careContext } from '../http/care-context.js';
 import { errorResponses } from '../http/errors.js';
 import { ResidentIdParams } from '../residents/resident.schemas.js';
@@ -25,4 +27,27 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 201: RecordedFollowUp, ...errorResponses },
     },
   }, async (request, reply) => reply.status(201).send(await recordFollowUp(careContext(request), request.params.id, request.body)));
+};
+
+const Label = z.object({ code: z.string(), zh: z.string(), en: z.string() });
+
+/** Code lists the follow-up and assessment forms offer, with their labels (from the rules, not copied). */
+export const formOptionsRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get('/forms/options', {
+    schema: {
+      tags: ['follow-up'],
+      summary: 'Urgent symptoms per programme, self-care items and their allowed scores, visit classifications',
+      response: {
+        200: z.object({
+          urgentSymptoms: z.object({ hypertension: z.array(Label), diabetes: z.array(Label) }),
+          selfCareItems: z.array(Label.extend({ scores: z.array(z.number().int()) })),
+          classifications: z.array(Label),
+        }),
+      },
+    },
+  }, async () => ({
+    urgentSymptoms: { hypertension: [...HYPERTENSION_URGENT_SYMPTOMS], diabetes: [...DIABETES_URGENT_SYMPTOMS] },
+    selfCareItems: SELF_CARE_ITEMS.map((i) => ({ ...i, scores: [...new Set(SELF_CARE_ITEM_SCORES[i.code])] })),
+    classifications: VISIT_CLASSIFICATIONS.map((code) => ({ code, zh: FOLLOW_UP_MESSAGES.hypertension[code].zh, en: FOLLOW_UP_MESSAGES.hypertension[code].en })),
+  }));
 };

@@ -239,6 +239,8 @@ export async function recordFollowUp(ctx: CareContext, residentId: string, form:
           next_due_date: outcome.nextDueDate,
           risk_colour: colour.colour,
           risk_rule: colour.ruleCode,
+          risk_reason: colour.reasonZh,
+          risk_reason_en: colour.reasonEn,
           risk_computed_at: new Date(),
         })
         .where('id', '=', state.enrolment.id)

@@ -252,7 +252,7 @@ export async function readResidentRecord(ctx: CareContext, residentId: string): 
       .execute(),
     db
       .selectFrom('programme_enrolment')
-      .select(['programme', 'enrolled_on', 'next_due_date', 'risk_colour', 'risk_rule'])
+      .select(['programme', 'enrolled_on', 'next_due_date', 'risk_colour', 'risk_rule', 'risk_reason', 'risk_reason_en', 'last_visit_date', 'last_controlled'])
       .where('resident_id', '=', residentId)
       .where('status', '=', 'active')
       .orderBy('enrolled_on')
@@ -294,6 +294,10 @@ export async function readResidentRecord(ctx: CareContext, residentId: string): 
       nextDueDate: p.next_due_date,
       riskColour: p.risk_colour as ResidentRecord['riskColour'],
       riskRule: p.risk_rule,
+      riskReason: p.risk_reason,
+      riskReasonEn: p.risk_reason_en,
+      lastVisitDate: p.last_visit_date,
+      lastControlled: p.last_controlled,
     })),
     riskColour,
     basicInfo: (r.basic_info ?? {}) as BasicInfo,

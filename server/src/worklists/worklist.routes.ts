@@ -45,6 +45,8 @@ export const worklistRoutes: FastifyPluginAsyncZod = async (app) => {
               reason: z.string().nullable(),
               riskColour: z.enum(['green', 'yellow', 'red']).nullable(),
               riskRule: z.string().nullable(),
+              riskReason: z.string().nullable(),
+              riskReasonEn: z.string().nullable(),
               lastVisitDate: z.string().nullable(),
               assigneeName: z.string().nullable(),
             }),

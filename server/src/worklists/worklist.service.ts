@@ -63,6 +63,8 @@ export interface WorklistItem {
   reason: string | null;
   riskColour: 'green' | 'yellow' | 'red' | null;
   riskRule: string | null;
+  riskReason: string | null;
+  riskReasonEn: string | null;
   lastVisitDate: string | null;
   assigneeName: string | null;
 }
@@ -101,7 +103,7 @@ export async function teamWorklist(ctx: CareContext, q: WorklistQuery) {
 
   const worstEnrolment = sql`
     LEFT JOIN LATERAL (
-      SELECT pe.risk_colour AS colour, pe.risk_rule AS rule, pe.last_visit_date
+      SELECT pe.risk_colour AS colour, pe.risk_rule AS rule, pe.risk_reason AS reason_zh, pe.risk_reason_en AS reason_en, pe.last_visit_date
         FROM programme_enrolment pe
        WHERE pe.resident_id = r.id AND pe.status = 'active' AND pe.risk_colour IS NOT NULL
        ORDER BY CASE pe.risk_colour WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 ELSE 2 END
@@ -110,7 +112,7 @@ export async function teamWorklist(ctx: CareContext, q: WorklistQuery) {
   type Row = {
     id: string; kind: 'task' | 'referral'; resident_id: string; name: string; sex: string; birth_date: string; programme: string;
     task_code: string; label: string; label_en: string; due_date: string; window_end: string; priority: WorklistItem['priority'];
-    reason: string | null; colour: WorklistItem['riskColour']; rule: string | null; last_visit_date: string | null; assignee_name: string | null;
+    reason: string | null; colour: WorklistItem['riskColour']; rule: string | null; reason_zh: string | null; reason_en: string | null; last_visit_date: string | null; assignee_name: string | null;
   };
   let rowsQuery;
   if (q.bucket === 'referred_back') {
@@ -121,7 +123,7 @@ export async function teamWorklist(ctx: CareContext, q: WorklistQuery) {
              CASE WHEN f.direction = 'down' THEN 'Referred down to the community' ELSE 'Referral result returned' END AS label_en,
              coalesce(f.returned_at, f.updated_at)::date AS due_date, coalesce(f.returned_at, f.updated_at)::date AS window_end,
              CASE WHEN f.urgency = 'routine' THEN 'normal' ELSE 'high' END AS priority, f.reason,
-             e.colour, e.rule, e.last_visit_date, NULL AS assignee_name
+             e.colour, e.rule, e.reason_zh, e.reason_en, e.last_visit_date, NULL AS assignee_name
         FROM referral f
         JOIN contract c ON c.resident_id = f.resident_id AND c.status = 'active' AND c.team_id = ${teamId}::uuid
         JOIN resident r ON r.id = f.resident_id
@@ -134,7 +136,7 @@ export async function teamWorklist(ctx: CareContext, q: WorklistQuery) {
   } else {
     rowsQuery = sql<Row>`
       SELECT t.id, 'task' AS kind, r.id AS resident_id, r.name, r.sex, r.birth_date, t.programme, t.task_code, t.label, t.label_en,
-             t.due_date, t.window_end, t.priority, t.reason, e.colour, e.rule, e.last_visit_date, u.display_name AS assignee_name
+             t.due_date, t.window_end, t.priority, t.reason, e.colour, e.rule, e.reason_zh, e.reason_en, e.last_visit_date, u.display_name AS assignee_name
         FROM care_task t
         JOIN resident r ON r.id = t.resident_id
         LEFT JOIN app_user u ON u.id = t.assignee_user_id
@@ -162,6 +164,8 @@ export async function teamWorklist(ctx: CareContext, q: WorklistQuery) {
     reason: r.reason,
     riskColour: r.colour,
     riskRule: r.rule,
+    riskReason: r.reason_zh,
+    riskReasonEn: r.reason_en,
     lastVisitDate: r.last_visit_date,
     assigneeName: r.assignee_name,
   }));
