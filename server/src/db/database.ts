@@ -10,12 +10,16 @@ import type { DB } from './schema.js';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_chronic_care.js';
 import * as m0003 from './migrations/0003_risk_reason_and_kpi_control.js';
+import * as m0004 from './migrations/0004_search_indexes.js';
+import * as m0005 from './migrations/0005_identifier_lookup.js';
 
 /** Versioned migrations, in order. A new file is appended here; applied ones are never edited. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_chronic_care': m0002,
   '0003_risk_reason_and_kpi_control': m0003,
+  '0004_search_indexes': m0004,
+  '0005_identifier_lookup': m0005,
 };
 
 // DATE columns are calendar dates, not instants: keep them as 'YYYY-MM-DD' strings end to end.

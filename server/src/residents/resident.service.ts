@@ -120,8 +120,13 @@ export async function searchResidents(ctx: CareContext, q: string, limit: number
     const id = q.trim().toUpperCase();
     const check = validateNationalId(id);
     if (check.valid) {
-      const rows = await db.selectFrom('resident').select('id').where('national_id_bidx', '=', ctx.crypto.blindIndex('national_id', id)).execute();
-      ids = rows.map((r) => r.id);
+      // A record merged away is answered with the record it was merged into.
+      const rows = await db
+        .selectFrom('resident')
+        .select((eb) => eb.fn.coalesce('merged_into_id', 'id').as('id'))
+        .where('national_id_bidx', '=', ctx.crypto.blindIndex('national_id', id))
+        .execute();
+      ids = [...new Set(rows.map((r) => r.id))];
     }
   } else if (by === 'phone') {
     const rows = await db.selectFrom('resident').select('id').where('phone_bidx', '=', ctx.crypto.blindIndex('phone', q.trim())).limit(limit).execute();
@@ -137,16 +142,13 @@ export async function searchResidents(ctx: CareContext, q: string, limit: number
   } else {
     const name = q.trim();
     const escaped = name.replace(/[\\%_]/g, (c) => `\\${c}`);
-    const prefix = await db
-      .selectFrom('resident')
-      .select('id')
-      .where('name', 'like', `${escaped}%`)
-      .where('status', '<>', 'merged')
-      .orderBy('name')
-      .orderBy('birth_date')
-      .limit(limit)
-      .execute();
-    ids = prefix.map((r) => r.id);
+    // Byte-order prefix scan on resident_name_c_idx: the first page comes straight off the index.
+    const prefix = await sql<{ id: string }>`
+      SELECT id FROM resident
+       WHERE (name COLLATE "C") LIKE ${`${escaped}%`} AND status <> 'merged'
+       ORDER BY (name COLLATE "C"), birth_date
+       LIMIT ${limit}`.execute(db);
+    ids = prefix.rows.map((r) => r.id);
     if (ids.length < limit && name.length >= 2) {
       const fuzzy = await sql<{ id: string }>`
         SELECT id FROM resident

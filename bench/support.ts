@@ -1,0 +1,308 @@
+/**
+ * Shared harness for the HTTP benchmarks (npm run bench:search | bench:worklist | bench:kpi).
+ *
+ * Loads the configuration exactly as the server does (DATABASE_URL → PostgreSQL, else PGlite in
+ * KANGLIAN_DATA_DIR), opens the database, builds the real app with buildApp, listens on 127.0.0.1 on a free
+ * port, logs in over HTTP and fires each case's requests with a fixed concurrency through fetch. Prints a
+ * table and writes bench/results/<name>-<db kind>-<residents>.json.
+ *
+ * Environment / flags: BENCH_REQUESTS or --requests N (per case), BENCH_CONCURRENCY or --concurrency N
+ * (default 4), BENCH_WARMUP or --warmup N (default 50 per case), LOG_LEVEL (default 'warn' here, so request
+ * logging does not flood the terminal). The database must already hold a district (npm run generate).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { sql, type Kysely } from 'kysely';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../server/src/app.js';
+import { loadConfig, type Config } from '../server/src/config/config.js';
+import { migrateToLatest, openDatabase, type Database } from '../server/src/db/database.js';
+import type { DB } from '../server/src/db/schema.js';
+import type { FieldCrypto } from '../server/src/security/field-crypto.js';
+
+/** Password of every generated and demo account (server/src/db/seed/district-generator.ts). */
+export const BENCH_PASSWORD = 'kanglian2026';
+
+export interface BenchEnv {
+  db: Kysely<DB>;
+  crypto: FieldCrypto;
+  config: Config;
+  dbKind: Database['kind'];
+  residents: number;
+  baseUrl: string;
+  /** `preferred` if that account exists, else the first account with the role (by username). */
+  userWithRole(role: string, preferred?: string): Promise<string>;
+}
+
+export interface BenchCase {
+  label: string;
+  /** Paths (cycled through) or a factory from the request index, e.g. `/api/residents?q=…`. */
+  urls: readonly string[] | ((i: number) => string);
+  /** Account to log in as (default: the bench's default user). */
+  user?: string;
+  requests?: number;
+  concurrency?: number;
+  method?: 'GET' | 'POST';
+  body?: (i: number) => unknown;
+  /** Inspects each 2xx JSON body; false counts the request as a miss (answered, but not what was expected). */
+  check?: (body: unknown, i: number) => boolean;
+}
+
+export interface CaseResult {
+  label: string;
+  user: string;
+  requests: number;
+  concurrency: number;
+  errors: number;
+  misses: number;
+  firstError: string | null;
+  ms: { p50: number; p95: number; p99: number; max: number; mean: number };
+  requestsPerSecond: number;
+}
+
+export interface BenchOptions {
+  /** Results file stem: bench/results/<name>-<db kind>-<residents>.json. */
+  name: string;
+  /** Default account for cases without `user` (a username, resolved with userWithRole by the caller). */
+  user: (env: BenchEnv) => Promise<string>;
+  cases: (env: BenchEnv) => Promise<BenchCase[]>;
+  /** Extra facts recorded in the JSON (e.g. how samples were drawn). */
+  notes?: Record<string, unknown>;
+}
+
+function flags() {
+  const { values } = parseArgs({
+    options: {
+      requests: { type: 'string' },
+      concurrency: { type: 'string' },
+      warmup: { type: 'string' },
+    },
+    strict: false,
+  });
+  const num = (flag: unknown, env: string | undefined, fallback: number) => {
+    const raw = typeof flag === 'string' ? flag : env;
+    const n = raw === undefined ? fallback : Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`bad number: ${String(raw)}`);
+    return n;
+  };
+  return {
+    requests: num(values.requests, process.env.BENCH_REQUESTS, 0),
+    concurrency: num(values.concurrency, process.env.BENCH_CONCURRENCY, 4),
+    warmup: num(values.warmup, process.env.BENCH_WARMUP, 50),
+  };
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[idx]!;
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+async function login(baseUrl: string, username: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: BENCH_PASSWORD }),
+  });
+  if (!res.ok) throw new Error(`login as ${username} failed: HTTP ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as { token: string };
+  return body.token;
+}
+
+/** Runs one case: `requests` requests, `concurrency` workers, each timing its own requests end to end. */
+export async function runCase(
+  baseUrl: string,
+  token: string,
+  c: BenchCase,
+  defaults: { requests: number; concurrency: number; warmup: number; user: string },
+): Promise<CaseResult> {
+  const requests = c.requests ?? defaults.requests;
+  const concurrency = Math.max(1, c.concurrency ?? defaults.concurrency);
+  const urlAt = (i: number) => (typeof c.urls === 'function' ? c.urls(i) : c.urls[i % c.urls.length]!);
+  const once = async (i: number): Promise<{ ok: boolean; hit: boolean; error?: string }> => {
+    const res = await fetch(`${baseUrl}${urlAt(i)}`, {
+      method: c.method ?? 'GET',
+      headers: { authorization: `Bearer ${token}`, ...(c.body ? { 'content-type': 'application/json' } : {}) },
+      body: c.body ? JSON.stringify(c.body(i)) : undefined,
+    });
+    const text = await res.text();
+    if (!res.ok) return { ok: false, hit: false, error: `HTTP ${res.status} ${urlAt(i)}: ${text.slice(0, 200)}` };
+    if (!c.check) return { ok: true, hit: true };
+    return { ok: true, hit: c.check(JSON.parse(text) as unknown, i) };
+  };
+  // Warm-up (not measured): connection pool, JIT, caches.
+  for (let i = 0; i < defaults.warmup; i += concurrency) {
+    await Promise.all(Array.from({ length: Math.min(concurrency, defaults.warmup - i) }, (_, k) => once(requests + i + k)));
+  }
+  const latencies: number[] = [];
+  let errors = 0;
+  let misses = 0;
+  let firstError: string | null = null;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= requests) return;
+        const t = performance.now();
+        let r: { ok: boolean; hit: boolean; error?: string };
+        try {
+          r = await once(i);
+        } catch (e) {
+          r = { ok: false, hit: false, error: String(e) };
+        }
+        latencies.push(performance.now() - t);
+        if (!r.ok) {
+          errors++;
+          firstError ??= r.error ?? 'error';
+        } else if (!r.hit) misses++;
+      }
+    }),
+  );
+  const elapsed = performance.now() - started;
+  latencies.sort((a, b) => a - b);
+  return {
+    label: c.label,
+    user: c.user ?? defaults.user,
+    requests,
+    concurrency,
+    errors,
+    misses,
+    firstError,
+    ms: {
+      p50: round(percentile(latencies, 50)),
+      p95: round(percentile(latencies, 95)),
+      p99: round(percentile(latencies, 99)),
+      max: round(latencies.at(-1) ?? NaN),
+      mean: round(latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length)),
+    },
+    requestsPerSecond: Math.round((requests / elapsed) * 1000),
+  };
+}
+
+export function printTable(title: string, results: readonly CaseResult[]): void {
+  const header = ['case', 'reqs', 'conc', 'err', 'miss', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'req/s'];
+  const rows = results.map((r) => [
+    r.label,
+    String(r.requests),
+    String(r.concurrency),
+    String(r.errors),
+    String(r.misses),
+    r.ms.p50.toFixed(1),
+    r.ms.p95.toFixed(1),
+    r.ms.p99.toFixed(1),
+    r.ms.max.toFixed(1),
+    String(r.requestsPerSecond),
+  ]);
+  const width = (s: string) => [...s].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e7f ? 2 : 1), 0);
+  const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]!))));
+  const pad = (s: string, i: number) => (i === 0 ? s + ' '.repeat(widths[i]! - width(s)) : ' '.repeat(widths[i]! - width(s)) + s);
+  const line = (cells: string[]) => `| ${cells.map(pad).join(' | ')} |`;
+  console.log(`\n${title}`);
+  console.log(line(header));
+  console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+  for (const r of results) if (r.firstError) console.log(`  ${r.label}: first error: ${r.firstError}`);
+}
+
+/** Starts the app on the configured database, runs the cases, prints and saves the results. */
+export async function runBench(opts: BenchOptions): Promise<CaseResult[]> {
+  const f = flags();
+  const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  const database = await openDatabase(config.database);
+  let app: FastifyInstance | undefined;
+  try {
+    const schemaVersion = await migrateToLatest(database.db);
+    app = await buildApp({ config, database, schemaVersion });
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    const db = database.db;
+    const residents = Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM resident`.execute(db)).rows[0]?.n ?? 0);
+    if (residents === 0) throw new Error('no residents in this database: run `npm run generate -- --residents N` first');
+    const env: BenchEnv = {
+      db,
+      crypto: app.deps.crypto,
+      config,
+      dbKind: database.kind,
+      residents,
+      baseUrl: address,
+      async userWithRole(role, preferred) {
+        if (preferred) {
+          const p = await db
+            .selectFrom('app_user')
+            .select('username')
+            .where('username', '=', preferred)
+            .where('active', '=', true)
+            .executeTakeFirst();
+          if (p) return p.username;
+        }
+        const u = await db
+          .selectFrom('app_user')
+          .select('username')
+          .where('role', '=', role)
+          .where('active', '=', true)
+          .orderBy('username')
+          .executeTakeFirst();
+        if (!u) throw new Error(`no ${role} account in this database`);
+        return u.username;
+      },
+    };
+    const defaultUser = await opts.user(env);
+    console.log(
+      `${opts.name}: ${database.kind}, ${residents.toLocaleString('en')} residents, node ${process.version}, ${os.cpus().length} CPUs; default user ${defaultUser}`,
+    );
+    const cases = await opts.cases(env);
+    const tokens = new Map<string, string>();
+    const results: CaseResult[] = [];
+    for (const c of cases) {
+      const user = c.user ?? defaultUser;
+      let token = tokens.get(user);
+      if (!token) tokens.set(user, (token = await login(address, user)));
+      const r = await runCase(address, token, f.requests ? { ...c, requests: f.requests } : c, {
+        requests: 1000,
+        concurrency: f.concurrency,
+        warmup: f.warmup,
+        user: defaultUser,
+      });
+      results.push(r);
+      console.log(
+        `  ${r.label}: p50 ${r.ms.p50} ms, p99 ${r.ms.p99} ms, ${r.requestsPerSecond} req/s${r.errors ? `, ${r.errors} errors` : ''}`,
+      );
+    }
+    printTable(`${opts.name} — ${database.kind}, ${residents.toLocaleString('en')} residents, concurrency ${f.concurrency}`, results);
+    const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${opts.name}-${database.kind}-${residents}.json`);
+    writeFileSync(
+      file,
+      `${JSON.stringify(
+        {
+          name: opts.name,
+          date: new Date().toISOString(),
+          residents,
+          db: database.kind,
+          node: process.version,
+          cpus: os.cpus().length,
+          cpuModel: os.cpus()[0]?.model ?? null,
+          concurrency: f.concurrency,
+          warmupPerCase: f.warmup,
+          defaultUser,
+          notes: opts.notes ?? {},
+          results,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    console.log(`\nwritten ${path.relative(process.cwd(), file)}`);
+    return results;
+  } finally {
+    await app?.close();
+    await database.close();
+  }
+}
