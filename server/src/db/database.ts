@@ -12,6 +12,8 @@ import * as m0002 from './migrations/0002_chronic_care.js';
 import * as m0003 from './migrations/0003_risk_reason_and_kpi_control.js';
 import * as m0004 from './migrations/0004_search_indexes.js';
 import * as m0005 from './migrations/0005_identifier_lookup.js';
+import * as m0006 from './migrations/0006_worklist_indexes.js';
+import * as m0007 from './migrations/0007_kpi_covering_indexes.js';
 
 /** Versioned migrations, in order. A new file is appended here; applied ones are never edited. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +22,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_risk_reason_and_kpi_control': m0003,
   '0004_search_indexes': m0004,
   '0005_identifier_lookup': m0005,
+  '0006_worklist_indexes': m0006,
+  '0007_kpi_covering_indexes': m0007,
 };
 
 // DATE columns are calendar dates, not instants: keep them as 'YYYY-MM-DD' strings end to end.

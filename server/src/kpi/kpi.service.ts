@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { CareContext } from '../http/care-context.js';
 import { badRequest, forbidden } from '../http/errors.js';
@@ -39,117 +39,125 @@ function groupColumn(a: Attribution, s: KpiScope): RawBuilder<unknown> {
 }
 
 /**
- * Rows behind an indicator: one per counted unit (patient, task, birth), with the resident,
- * the breakdown group and whether it is in the denominator and in the numerator.
+ * Where each indicator's rows come from. Indicators of one source are counted in one pass over it
+ * (a dashboard is four queries, whatever the number of indicators), and the drill-down filters the
+ * same rows with the same predicates, so a number and its residents cannot disagree.
  */
-function indicatorRows(code: IndicatorCode, s: KpiScope, today: string): RawBuilder<unknown> {
-  const from = s.from;
-  const to = s.to;
-  switch (code) {
-    case 'htn_standard_management':
-    case 'htn_bp_control':
-    case 'dm_standard_management':
-    case 'dm_glucose_control': {
-      const programme = code.startsWith('htn') ? 'hypertension' : 'diabetes';
-      const a: Attribution = { institution: sql`pe.institution_id`, team: sql`pe.team_id`, doctor: sql`pe.doctor_user_id` };
-      // Required visits: 4 a year, pro rata to the days under management in the period (at least 1).
-      const required = sql`greatest(1, round(${FOLLOW_UPS_PER_YEAR}::numeric * ((least(coalesce(pe.ended_on, ${to}::date), ${to}::date) - greatest(pe.enrolled_on, ${from}::date)) + 1) / 365.0))`;
-      const met = code.endsWith('standard_management') ? sql`coalesce(v.face_to_face, 0) >= ${required}` : sql`coalesce(v.last_kpi_controlled, false)`;
-      return sql`
-        SELECT pe.resident_id, ${groupColumn(a, s)}::text AS group_id, true AS in_den, ${met} AS in_num
-          FROM programme_enrolment pe
-          LEFT JOIN LATERAL (
-            SELECT count(*) FILTER (WHERE f.visit_mode <> 'phone') AS face_to_face,
-                   (array_agg(f.kpi_controlled ORDER BY f.visit_date DESC, f.recorded_at DESC))[1] AS last_kpi_controlled
-              FROM followup_visit f
-             WHERE f.enrolment_id = pe.id AND f.entry_status = 'active' AND f.visit_date BETWEEN ${from}::date AND ${to}::date
-          ) v ON true
-         WHERE pe.programme = ${programme} AND pe.enrolled_on <= ${to}::date
-           AND (pe.ended_on IS NULL OR pe.ended_on >= ${from}::date) AND ${scopeFilter(a, s)}`;
-    }
-    case 'followup_timeliness': {
-      const a: Attribution = { institution: sql`pe.institution_id`, team: sql`pe.team_id`, doctor: sql`pe.doctor_user_id` };
-      const until = to < today ? to : today;
-      return sql`
-        SELECT t.resident_id, ${groupColumn(a, s)}::text AS group_id, true AS in_den,
-               (t.status = 'done' AND t.done_on <= t.window_end) AS in_num
-          FROM care_task t
-          JOIN programme_enrolment pe ON pe.resident_id = t.resident_id AND pe.programme = t.programme AND pe.status = 'active'
-         WHERE t.programme IN ('hypertension', 'diabetes') AND t.status <> 'cancelled'
-           AND t.window_end BETWEEN ${from}::date AND ${until}::date AND ${scopeFilter(a, s)}`;
-    }
-    default:
-      return populationRows(code, s);
-  }
+type Source = 'hypertension' | 'diabetes' | 'timeliness' | 'population';
+
+interface IndicatorSql {
+  source: Source;
+  /** Predicates over the source's row (alias x). */
+  den: RawBuilder<unknown>;
+  num: RawBuilder<unknown>;
 }
 
-/** Indicators over the resident population, attributed by home centre and the contract in force at the period end. */
-function populationRows(code: IndicatorCode, s: KpiScope) {
-  const from = s.from;
-  const to = s.to;
-  const a: Attribution = { institution: sql`p.institution_id`, team: sql`p.team_id`, doctor: sql`p.doctor_id` };
-  const population = sql`
-    SELECT r.id AS resident_id, r.birth_date, coalesce(i.parent_id, i.id) AS institution_id, c.team_id, c.gp_user_id AS doctor_id
+const INDICATOR_SQL: Record<IndicatorCode, IndicatorSql> = {
+  htn_standard_management: { source: 'hypertension', den: sql`true`, num: sql`x.standard` },
+  htn_bp_control: { source: 'hypertension', den: sql`true`, num: sql`x.controlled` },
+  dm_standard_management: { source: 'diabetes', den: sql`true`, num: sql`x.standard` },
+  dm_glucose_control: { source: 'diabetes', den: sql`true`, num: sql`x.controlled` },
+  followup_timeliness: { source: 'timeliness', den: sql`true`, num: sql`x.on_time` },
+  elderly_management: { source: 'population', den: sql`x.elderly`, num: sql`x.elderly AND x.elderly_done` },
+  contract_rate: { source: 'population', den: sql`true`, num: sql`x.contracted` },
+  contract_rate_key_populations: { source: 'population', den: sql`(x.elderly OR x.chronic)`, num: sql`(x.elderly OR x.chronic) AND x.contracted` },
+  record_usage: { source: 'population', den: sql`true`, num: sql`x.dynamic_entry` },
+  newborn_visit: { source: 'population', den: sql`x.born_in_period`, num: sql`x.born_in_period AND x.newborn_visited` },
+  // Numerator counts mothers, denominator live births: different rows of the same population.
+  early_pregnancy_registration: { source: 'population', den: sql`x.born_in_period`, num: sql`x.delivered_registered_early` },
+  postpartum_visit: { source: 'population', den: sql`x.born_in_period`, num: sql`x.delivered_visited_postpartum` },
+};
+
+/** Rows of a source for a scope: resident_id, group_id and the flags the predicates read. */
+function sourceRows(source: Source, s: KpiScope, today: string): RawBuilder<unknown> {
+  const { from, to } = s;
+  if (source === 'hypertension' || source === 'diabetes') {
+    const a: Attribution = { institution: sql`pe.institution_id`, team: sql`pe.team_id`, doctor: sql`pe.doctor_user_id` };
+    // Required visits: 4 a year, pro rata to the days under management in the period (at least 1).
+    const required = sql`greatest(1, round(${FOLLOW_UPS_PER_YEAR}::numeric * ((least(coalesce(pe.ended_on, ${to}::date), ${to}::date) - greatest(pe.enrolled_on, ${from}::date)) + 1) / 365.0))`;
+    return sql`
+      SELECT pe.resident_id, ${groupColumn(a, s)}::text AS group_id,
+             coalesce(v.face_to_face, 0) >= ${required} AS standard,
+             coalesce(v.last_kpi_controlled, false) AS controlled
+        FROM programme_enrolment pe
+        LEFT JOIN (
+          -- The latest visit's control flag without sorting each patient's visits: the max of one
+          -- bigint key ordered by (visit date, time recorded) whose lowest bit is the flag.
+          SELECT f.enrolment_id, count(*) FILTER (WHERE f.visit_mode <> 'phone') AS face_to_face,
+                 max((((f.visit_date - DATE '2000-01-01')::bigint << 31) + extract(epoch FROM f.recorded_at)::bigint) * 2
+                     + f.kpi_controlled::int) % 2 = 1 AS last_kpi_controlled
+            FROM followup_visit f
+           WHERE f.programme = ${source} AND f.entry_status = 'active' AND f.visit_date BETWEEN ${from}::date AND ${to}::date
+           GROUP BY f.enrolment_id
+        ) v ON v.enrolment_id = pe.id
+       WHERE pe.programme = ${source} AND pe.enrolled_on <= ${to}::date
+         AND (pe.ended_on IS NULL OR pe.ended_on >= ${from}::date) AND ${scopeFilter(a, s)}`;
+  }
+  if (source === 'timeliness') {
+    // Attributed through the task's team (its centre, its GP): no join to the enrolments needed.
+    const a: Attribution = { institution: sql`tm.institution_id`, team: sql`t.team_id`, doctor: sql`gp.user_id` };
+    const until = to < today ? to : today;
+    return sql`
+      SELECT t.resident_id, ${groupColumn(a, s)}::text AS group_id, (t.status = 'done' AND t.done_on <= t.window_end) AS on_time
+        FROM care_task t
+        JOIN team tm ON tm.id = t.team_id
+        LEFT JOIN team_member gp ON gp.team_id = t.team_id AND gp.team_role = 'gp'
+       WHERE t.programme IN ('hypertension', 'diabetes') AND t.status <> 'cancelled'
+         AND t.window_end BETWEEN ${from}::date AND ${until}::date AND ${scopeFilter(a, s)}`;
+  }
+  const a: Attribution = { institution: sql`coalesce(i.parent_id, i.id)`, team: sql`c.team_id`, doctor: sql`c.gp_user_id` };
+  const since = addDays(addYears(to, -1), 1);
+  const elderlyBorn = addYears(to, -ELDERLY_MIN_AGE);
+  // Each set is read from a narrow covering index and hashed once; every resident is probed in one pass.
+  const dynamicEntry = sql`
+    SELECT resident_id FROM followup_visit WHERE entry_status = 'active' AND visit_date BETWEEN ${since}::date AND ${to}::date
+    UNION ALL SELECT resident_id FROM encounter WHERE entry_status = 'active' AND started_at >= ${since}::date AND started_at < (${to}::date + 1)
+    UNION ALL SELECT resident_id FROM screening WHERE entry_status = 'active' AND measured_on BETWEEN ${since}::date AND ${to}::date
+    UNION ALL SELECT resident_id FROM elderly_assessment WHERE entry_status = 'active' AND assessed_on BETWEEN ${since}::date AND ${to}::date`;
+  const elderlyDone = sql`
+    SELECT resident_id FROM care_task WHERE programme = 'elderly' AND status = 'done' AND done_on BETWEEN ${from}::date AND ${to}::date
+    UNION ALL SELECT resident_id FROM elderly_assessment WHERE entry_status = 'active' AND assessed_on BETWEEN ${from}::date AND ${to}::date`;
+  const chronic = sql`SELECT resident_id FROM programme_enrolment WHERE status = 'active' AND programme IN ('hypertension', 'diabetes')`;
+  const newbornVisited = sql`
+    SELECT resident_id FROM care_task WHERE programme = 'child' AND status = 'done' AND task_code = 'newborn_home_visit' AND done_on <= window_end`;
+  return sql`
+    WITH mothers AS (
+           SELECT pe.resident_id,
+                  bool_or(t.task_code = 'antenatal_registration' AND t.done_on <= t.window_end) AS registered_early,
+                  bool_or(t.task_code = 'postpartum_home_visit'
+                          AND t.done_on <= (coalesce(pe.details->>'dischargeDate', pe.details->>'deliveryDate')::date + 28)) AS visited_postpartum
+             FROM programme_enrolment pe
+             JOIN care_task t ON t.resident_id = pe.resident_id AND t.programme = 'maternal' AND t.status = 'done'
+            WHERE pe.programme = 'maternal' AND (pe.details->>'deliveryDate')::date BETWEEN ${from}::date AND ${to}::date
+            GROUP BY pe.resident_id)
+    SELECT r.id AS resident_id, ${groupColumn(a, s)}::text AS group_id,
+           r.birth_date <= ${elderlyBorn}::date AS elderly,
+           c.team_id IS NOT NULL AS contracted,
+           r.id IN (${chronic}) AS chronic,
+           r.id IN (${elderlyDone}) AS elderly_done,
+           r.id IN (${dynamicEntry}) AS dynamic_entry,
+           r.birth_date BETWEEN ${from}::date AND ${to}::date AS born_in_period,
+           r.id IN (${newbornVisited}) AS newborn_visited,
+           coalesce(m.registered_early, false) AS delivered_registered_early,
+           coalesce(m.visited_postpartum, false) AS delivered_visited_postpartum
       FROM resident r
       LEFT JOIN institution i ON i.id = r.home_institution_id
       LEFT JOIN contract c ON c.resident_id = r.id AND c.start_date <= ${to}::date AND c.end_date > ${to}::date
                           AND (c.status = 'active' OR c.ended_at >= (${to}::date + 1))
-     WHERE r.status = 'active' AND r.created_at < (${to}::date + 1)`;
-  const elderlyBorn = addYears(to, -ELDERLY_MIN_AGE);
-  const select = (den: RawBuilder<unknown>, num: RawBuilder<unknown>) =>
-    sql`SELECT p.resident_id, ${groupColumn(a, s)}::text AS group_id, true AS in_den, ${num} AS in_num
-          FROM (${population}) p WHERE ${den} AND ${scopeFilter(a, s)}`;
-  switch (code) {
-    case 'elderly_management':
-      return select(
-        sql`p.birth_date <= ${elderlyBorn}::date`,
-        sql`(EXISTS (SELECT 1 FROM care_task t WHERE t.resident_id = p.resident_id AND t.programme = 'elderly' AND t.status = 'done' AND t.done_on BETWEEN ${from}::date AND ${to}::date)
-             OR EXISTS (SELECT 1 FROM elderly_assessment x WHERE x.resident_id = p.resident_id AND x.entry_status = 'active' AND x.assessed_on BETWEEN ${from}::date AND ${to}::date))`,
-      );
-    case 'contract_rate':
-      return select(sql`true`, sql`p.team_id IS NOT NULL`);
-    case 'contract_rate_key_populations':
-      return select(
-        sql`(p.birth_date <= ${elderlyBorn}::date OR EXISTS (SELECT 1 FROM programme_enrolment pe WHERE pe.resident_id = p.resident_id AND pe.status = 'active' AND pe.programme IN ('hypertension', 'diabetes')))`,
-        sql`p.team_id IS NOT NULL`,
-      );
-    case 'record_usage': {
-      const since = addDays(addYears(to, -1), 1);
-      return select(
-        sql`true`,
-        sql`(EXISTS (SELECT 1 FROM followup_visit f WHERE f.resident_id = p.resident_id AND f.entry_status = 'active' AND f.visit_date BETWEEN ${since}::date AND ${to}::date)
-             OR EXISTS (SELECT 1 FROM encounter e WHERE e.resident_id = p.resident_id AND e.entry_status = 'active' AND e.started_at >= ${since}::date AND e.started_at < (${to}::date + 1))
-             OR EXISTS (SELECT 1 FROM screening x WHERE x.resident_id = p.resident_id AND x.entry_status = 'active' AND x.measured_on BETWEEN ${since}::date AND ${to}::date)
-             OR EXISTS (SELECT 1 FROM elderly_assessment x WHERE x.resident_id = p.resident_id AND x.entry_status = 'active' AND x.assessed_on BETWEEN ${since}::date AND ${to}::date))`,
-      );
-    }
-    case 'newborn_visit':
-      return select(
-        sql`p.birth_date BETWEEN ${from}::date AND ${to}::date`,
-        sql`EXISTS (SELECT 1 FROM care_task t WHERE t.resident_id = p.resident_id AND t.programme = 'child' AND t.task_code = 'newborn_home_visit' AND t.status = 'done' AND t.done_on <= t.window_end)`,
-      );
-    case 'early_pregnancy_registration':
-    case 'postpartum_visit': {
-      // Numerator counts mothers, denominator counts live births: the rows of each are separate.
-      const taskCode = code === 'early_pregnancy_registration' ? 'antenatal_registration' : 'postpartum_home_visit';
-      const onTime =
-        code === 'early_pregnancy_registration'
-          ? sql`t.done_on <= t.window_end`
-          : sql`t.done_on <= (coalesce(pe.details->>'dischargeDate', pe.details->>'deliveryDate')::date + 28)`;
-      return sql`
-        SELECT p.resident_id, ${groupColumn(a, s)}::text AS group_id, true AS in_den, false AS in_num
-          FROM (${population}) p WHERE p.birth_date BETWEEN ${from}::date AND ${to}::date AND ${scopeFilter(a, s)}
-        UNION ALL
-        SELECT p.resident_id, ${groupColumn(a, s)}::text AS group_id, false AS in_den, true AS in_num
-          FROM (${population}) p
-          JOIN programme_enrolment pe ON pe.resident_id = p.resident_id AND pe.programme = 'maternal'
-         WHERE (pe.details->>'deliveryDate')::date BETWEEN ${from}::date AND ${to}::date AND ${scopeFilter(a, s)}
-           AND EXISTS (SELECT 1 FROM care_task t WHERE t.resident_id = pe.resident_id AND t.programme = 'maternal'
-                        AND t.task_code = ${taskCode} AND t.status = 'done' AND ${onTime})`;
-    }
-    default:
-      throw new Error(`no SQL for indicator ${code}`);
-  }
+      LEFT JOIN mothers m ON m.resident_id = r.id
+     WHERE r.status = 'active' AND r.created_at < (${to}::date + 1) AND ${scopeFilter(a, s)}`;
+}
+
+/**
+ * A district pass hashes hundreds of thousands of ids: give it the memory to do so without
+ * spilling, and no parallel workers (the sources already run side by side on the pool).
+ */
+async function withKpiSettings<T>(db: Kysely<DB>, work: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`SET LOCAL work_mem = '256MB'`.execute(trx);
+    await sql`SET LOCAL max_parallel_workers_per_gather = 0`.execute(trx);
+    return work(trx);
+  });
 }
 
 const rate = (num: number, den: number) => (den === 0 ? null : Math.round((num / den) * 10_000) / 10_000);
@@ -188,14 +196,23 @@ export async function computeKpis(ctx: CareContext, s: KpiScope, codes: readonly
   validatePeriod(s.from, s.to);
   requireKpiAccess(ctx, s);
   const today = todayIso();
-  const results = await Promise.all(
-    codes.map(async (code) => {
-      const { rows } = await sql<{ group_id: string | null; den: number; num: number }>`
-        SELECT group_id, count(*) FILTER (WHERE in_den)::int AS den, count(*) FILTER (WHERE in_num)::int AS num
-          FROM (${indicatorRows(code, s, today)}) x GROUP BY group_id`.execute(ctx.db);
-      return { code, rows };
+  const sources = [...new Set(codes.map((c) => INDICATOR_SQL[c].source))];
+  const perSource = await Promise.all(
+    sources.map(async (source) => {
+      const mine = codes.filter((c) => INDICATOR_SQL[c].source === source);
+      const counts = mine.flatMap((c, k) => [
+        sql`count(*) FILTER (WHERE ${INDICATOR_SQL[c].den})::int AS ${sql.ref(`den_${k}`)}`,
+        sql`count(*) FILTER (WHERE ${INDICATOR_SQL[c].num})::int AS ${sql.ref(`num_${k}`)}`,
+      ]);
+      const { rows } = await withKpiSettings(ctx.db, (trx) =>
+        sql<Record<string, number> & { group_id: string | null }>`
+          SELECT x.group_id, ${sql.join(counts)} FROM (${sourceRows(source, s, today)}) x GROUP BY x.group_id`.execute(trx),
+      );
+      return mine.map((code, k) => ({ code, rows: rows.map((r) => ({ group_id: r.group_id, den: r[`den_${k}`]!, num: r[`num_${k}`]! })) }));
     }),
   );
+  const byCode = new Map(perSource.flat().map((r) => [r.code, r]));
+  const results = codes.map((code) => byCode.get(code)!);
   const childLevel = CHILD_LEVEL[s.level];
   const groupIds = [...new Set(results.flatMap((r) => r.rows.map((g) => g.group_id)).filter((g): g is string => g !== null))];
   const names = await groupNames(ctx.db, childLevel, groupIds);
@@ -240,10 +257,11 @@ export async function drillDown(ctx: CareContext, s: KpiScope, code: IndicatorCo
     const shared = await ctx.db.selectFrom('team_member').select('team_id').where('user_id', '=', s.id).where('team_id', 'in', ctx.actor.teamIds.length ? ctx.actor.teamIds : ['00000000-0000-0000-0000-000000000000']).executeTakeFirst();
     if (!shared) throw forbidden('Not a colleague of this doctor');
   }
-  const filter = set === 'numerator' ? sql`in_num` : set === 'denominator' ? sql`in_den` : sql`in_den AND NOT in_num`;
+  const def = INDICATOR_SQL[code];
+  const filter = set === 'numerator' ? def.num : set === 'denominator' ? def.den : sql`(${def.den}) AND NOT (${def.num})`;
   const { rows } = await sql<{ id: string; name: string; sex: string; birth_date: string; national_id_masked: string | null; units: number }>`
     SELECT r.id, r.name, r.sex, r.birth_date, r.national_id_masked, count(*)::int AS units
-      FROM (${indicatorRows(code, s, todayIso())}) x JOIN resident r ON r.id = x.resident_id
+      FROM (${sourceRows(def.source, s, todayIso())}) x JOIN resident r ON r.id = x.resident_id
      WHERE ${filter}
      GROUP BY r.id, r.name, r.sex, r.birth_date, r.national_id_masked
      ORDER BY r.name LIMIT ${limit}`.execute(ctx.db);
