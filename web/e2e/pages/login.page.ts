@@ -15,11 +15,11 @@ export class LoginPage {
     await this.page.getByTestId('login-submit').click();
   }
 
-  /** Logs in and waits for the landing page (the resident search for staff). */
+  /** Logs in and waits for the landing page (the resident search for staff, the KPIs for administrators). */
   async loginAs(username: string, password: string): Promise<void> {
     await this.goto();
     await this.submit(username, password);
-    await this.page.waitForURL(/\/residents(\?|$|\/)/);
+    await this.page.waitForURL(/\/(residents|kpi)(\?|$|\/)/);
   }
 
   errorText(): Promise<string> {

@@ -7,7 +7,14 @@ describe('navigation', () => {
   it('shows resident search to staff but not to residents', () => {
     expect(navItemsFor('gp').map((i) => i.path)).toContain('/residents');
     expect(navItemsFor('resident')).toEqual([]);
-    expect(navItemsFor('commission_admin')).toEqual([]);
+    expect(navItemsFor('commission_admin').map((i) => i.path)).not.toContain('/residents');
+  });
+
+  it('gives the clinical team its worklist and everyone on staff the KPIs', () => {
+    expect(navItemsFor('health_manager').map((i) => i.path)).toEqual(['/worklist', '/residents', '/kpi']);
+    expect(navItemsFor('institution_admin').map((i) => i.path)).toEqual(['/residents', '/kpi']);
+    expect(navItemsFor('commission_admin').map((i) => i.path)).toEqual(['/kpi']);
+    expect(navItemsFor('insurance_admin').map((i) => i.path)).toEqual(['/kpi']);
   });
 
   it('highlights the owning entry for nested paths', () => {
@@ -33,6 +40,8 @@ describe('after log-in', () => {
   it('sends staff to the search and residents to their own record', () => {
     expect(homePathFor(user('gp'))).toBe('/residents');
     expect(homePathFor(user('resident', 'r1'))).toBe('/residents/r1');
+    expect(homePathFor(user('commission_admin'))).toBe('/kpi');
+    expect(homePathFor(user('insurance_admin'))).toBe('/kpi');
   });
 
   it('follows only same-site next paths', () => {

@@ -24,7 +24,15 @@ export const RECORD_ROLES: readonly Role[] = [
   'institution_admin',
 ];
 
-export const NAV_ITEMS: NavItem[] = [{ path: '/residents', labelKey: 'nav.residents', roles: RECORD_ROLES }];
+/** Roles that deliver care in family-doctor teams (worklists, follow-ups, drill-down to residents). */
+export const CLINICAL_ROLES: readonly Role[] = ['gp', 'health_manager', 'public_health', 'nurse', 'specialist', 'referral_coordinator'];
+
+export const NAV_ITEMS: NavItem[] = [
+  { path: '/worklist', labelKey: 'nav.worklist', roles: CLINICAL_ROLES },
+  { path: '/residents', labelKey: 'nav.residents', roles: RECORD_ROLES },
+  // KPIs: every member of staff and the administrators (aggregates only for the latter).
+  { path: '/kpi', labelKey: 'nav.kpi' },
+];
 
 export function navItemsFor(role: Role): NavItem[] {
   return NAV_ITEMS.filter((item) => (item.roles ? item.roles.includes(role) : role !== 'resident'));

@@ -13,6 +13,12 @@ export const protectedRoutes: RouteObject[] = [
   { index: true, element: <HomeRedirect /> },
   { path: 'residents', lazy: async () => ({ Component: (await import('../features/residents/resident-search.page')).default }) },
   { path: 'residents/:id', lazy: async () => ({ Component: (await import('../features/residents/resident-record.page')).default }) },
+  {
+    path: 'residents/:id/followup/:programme',
+    lazy: async () => ({ Component: (await import('../features/followup/followup.page')).default }),
+  },
+  { path: 'worklist', lazy: async () => ({ Component: (await import('../features/worklist/worklist.page')).default }) },
+  { path: 'kpi', lazy: async () => ({ Component: (await import('../features/kpi/kpi.page')).default }) },
   { path: '*', lazy: async () => ({ Component: (await import('./NotFound.page')).default }) },
 ];
 

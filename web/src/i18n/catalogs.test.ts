@@ -4,6 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import en from './locales/en.json';
 import zhCN from './locales/zh-CN.json';
+import { DIABETES_ICD10, ENROL_PROGRAMMES, HYPERTENSION_ICD10, KEY_POPULATIONS } from '../features/care/care.types';
+import { ADHERENCES, ADVERSE_REACTIONS, CLASSIFICATIONS, HYPOGLYCAEMIA, LEVELS3, SALT_INTAKES, VISIT_MODES } from '../features/followup/followup.types';
+import { KPI_LEVELS } from '../features/kpi/kpi.types';
+import { WORKLIST_BUCKETS, WORKLIST_PROGRAMMES, WORKLIST_SORTS } from '../features/worklist/worklist.types';
 
 type Catalog = { [key: string]: string | Catalog };
 
@@ -78,6 +82,32 @@ describe('i18n catalogs', () => {
       ...['A', 'B', 'O', 'AB', 'unknown'].map((s) => `basic.bloodTypes.${s}`),
       ...['unmarried', 'married', 'widowed', 'divorced', 'unknown'].map((s) => `basic.marital.${s}`),
       ...['urban_employee', 'urban_rural_resident', 'poverty_relief', 'commercial', 'self_pay', 'other'].map((s) => `basic.insurance.${s}`),
+      // Chronic care: worklist, follow-up, contracts, screening, enrolment, KPIs.
+      ...WORKLIST_BUCKETS.flatMap((b) => [`worklist.buckets.${b}`, `worklist.empty.${b}`]),
+      ...[...WORKLIST_PROGRAMMES, 'referral'].map((p) => `worklist.programmes.${p}`),
+      ...WORKLIST_SORTS.map((s) => `worklist.sorts.${s}`),
+      ...['urgent', 'high', 'normal'].map((p) => `worklist.priority.${p}`),
+      ...CLASSIFICATIONS.map((c) => `classification.${c}`),
+      ...['hypertension', 'diabetes'].flatMap((p) => [`followup.title.${p}`, `followup.short.${p}`]),
+      ...VISIT_MODES.map((m) => `followup.visitModes.${m}`),
+      ...SALT_INTAKES.map((m) => `followup.salt.${m}`),
+      ...LEVELS3.map((m) => `followup.levels.${m}`),
+      ...ADHERENCES.map((m) => `followup.adherence.${m}`),
+      ...ADVERSE_REACTIONS.map((m) => `followup.adverse.${m}`),
+      ...HYPOGLYCAEMIA.map((m) => `followup.hypo.${m}`),
+      ...['underweight', 'normal', 'overweight', 'obese'].map((b) => `followup.bmiBands.${b}`),
+      ...['urgent', 'suggested', 'none'].map((r) => `followup.referralAdvice.${r}`),
+      ...['active', 'superseded', 'terminated'].map((s) => `contract.status.${s}`),
+      ...KEY_POPULATIONS.map((k) => `keyPopulation.${k}`),
+      ...['normal', 'suspected_recheck', 'confirmed_refer_for_diagnosis'].map((s) => `screening.confirmation.${s}`),
+      ...['normal', 'impaired', 'diabetic'].map((s) => `screening.glucose.${s}`),
+      ...ENROL_PROGRAMMES.flatMap((p) => [`enrol.hints.${p}`, `programme.${p}`]),
+      ...[...HYPERTENSION_ICD10, ...DIABETES_ICD10].map((c) => `enrol.icd.${c}`),
+      ...['independent', 'mild_dependence', 'moderate_dependence', 'unable'].map((b) => `selfCare.bands.${b}`),
+      ...['0', '1', '2', '3', 'firstTwo'].map((l) => `selfCare.levels.${l}`),
+      ...KPI_LEVELS.flatMap((l) => [`kpi.levels.${l}`, `kpi.choose.${l}`]),
+      ...['numerator', 'denominator', 'gap'].map((s) => `kpi.drill.${s}`),
+      ...['met', 'missed'].map((s) => `kpi.targetStatus.${s}`),
     ];
     expect(need.filter((k) => !baseKeys.has(k))).toEqual([]);
   });

@@ -131,3 +131,8 @@ export function formatOccurredAt(kind: string, occurredAt: string): string {
   if (DATE_ONLY_KINDS.has(kind) && /T00:00:00(\.0+)?(Z|\+00:00)$/.test(occurredAt)) return occurredAt.slice(0, 10);
   return formatDateTime(occurredAt);
 }
+
+/** Today's date in China (UTC+8, no daylight saving), as the server counts due dates. */
+export function todayInChina(now: Date = new Date()): string {
+  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}

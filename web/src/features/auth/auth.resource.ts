@@ -70,9 +70,13 @@ export function useLogout() {
   });
 }
 
-/** Where a user lands after log-in: residents go to their own record, staff to the resident search. */
+/**
+ * Where a user lands after log-in: residents go to their own record, administrators who see aggregates only
+ * to the KPI dashboard, other staff to the resident search.
+ */
 export function homePathFor(user: CurrentUser): string {
   if (user.role === 'resident' && user.residentId) return `/residents/${user.residentId}`;
+  if (user.role === 'commission_admin' || user.role === 'insurance_admin') return '/kpi';
   return '/residents';
 }
 

@@ -3,7 +3,8 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { useCurrentUser } from '../auth/auth.resource';
-import type { Role } from '../auth/auth.types';
+import { CLINICAL_ROLES } from '../../app/nav';
+import { ProgrammesTab } from '../care/components/ProgrammesTab';
 import { errorMessage } from '../../i18n/errors';
 import { AccessLogTab } from './components/AccessLogTab';
 import { BasicInfoTab } from './components/BasicInfoTab';
@@ -12,10 +13,9 @@ import { ResidentHeader } from './components/ResidentHeader';
 import { TimelineTab } from './components/TimelineTab';
 import { useResident } from './residents.resource';
 
-/** Roles that deliver care and so may break the glass in an emergency (others just see "not allowed"). */
-const CLINICAL_ROLES: readonly Role[] = ['gp', 'health_manager', 'public_health', 'nurse', 'specialist', 'referral_coordinator'];
+// Roles that deliver care (CLINICAL_ROLES) may break the glass in an emergency; others just see "not allowed".
 
-const TABS = ['basic', 'timeline', 'access'] as const;
+const TABS = ['basic', 'programmes', 'timeline', 'access'] as const;
 type TabKey = (typeof TABS)[number];
 const isTab = (v: string | null): v is TabKey => !!v && (TABS as readonly string[]).includes(v);
 
@@ -136,6 +136,13 @@ export default function ResidentRecordPage() {
           size="middle"
           items={[
             { key: 'basic', label: <span data-testid="tab-basic">{t('record.tabs.basic')}</span>, children: <BasicInfoTab resident={r} /> },
+            {
+              key: 'programmes',
+              label: <span data-testid="tab-programmes">{t('record.tabs.programmes')}</span>,
+              children: visited.has('programmes') ? (
+                <ProgrammesTab resident={r} onChanged={resident.reload} canAct={CLINICAL_ROLES.includes(user.role)} />
+              ) : null,
+            },
             {
               key: 'timeline',
               label: <span data-testid="tab-timeline">{t('record.tabs.timeline')}</span>,

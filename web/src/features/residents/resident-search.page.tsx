@@ -2,7 +2,9 @@ import { Alert, Button, Empty, Input, Result, Space, Table, Typography, type Inp
 import { useEffect, useRef, useState, type HTMLAttributes, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import { RECORD_ROLES } from '../../app/nav';
+import { CLINICAL_ROLES, RECORD_ROLES } from '../../app/nav';
+import { ContractDialog } from '../care/components/ContractDialog';
+import { RegisterResidentDialog } from '../care/components/RegisterResidentDialog';
 import { useCurrentUser } from '../auth/auth.resource';
 import { errorMessage } from '../../i18n/errors';
 import { guessQueryKind } from '../../lib/format';
@@ -30,6 +32,12 @@ export default function ResidentSearchPage() {
 function ResidentSearch() {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const user = useCurrentUser();
+  // Registering and signing are the care team's (and, for signing, the institution admin's) work.
+  const canRegister = CLINICAL_ROLES.includes(user.role);
+  const canSign = canRegister || user.role === 'institution_admin';
+  const [registering, setRegistering] = useState(false);
+  const [signing, setSigning] = useState<{ id: string; name: string } | null>(null);
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
   const [text, setText] = useState(q);
@@ -105,6 +113,29 @@ function ResidentSearch() {
     { title: t('resident.team'), dataIndex: 'teamName', ellipsis: true, render: (v: string | null) => v ?? <span className="kl-muted">—</span> },
     { title: t('resident.access'), dataIndex: 'access', width: 120, render: (_, r) => <AccessTag access={r.access} /> },
   ];
+  if (canSign) {
+    columns.push({
+      title: t('search.action'),
+      key: 'action',
+      width: 84,
+      render: (_, r) =>
+        r.access === null && r.teamName === null ? (
+          <Button
+            size="small"
+            type="primary"
+            ghost
+            tabIndex={-1}
+            data-testid="search-sign"
+            onClick={(e) => {
+              e.stopPropagation();
+              setSigning({ id: r.id, name: r.name });
+            }}
+          >
+            {t('search.sign')}
+          </Button>
+        ) : null,
+    });
+  }
 
   const items = search.data?.items ?? [];
   const kind = guessQueryKind(text);
@@ -122,6 +153,12 @@ function ResidentSearch() {
           {t('search.title')}
         </Typography.Title>
         <Typography.Text type="secondary">{t('search.subtitle')}</Typography.Text>
+        <span className="kl-grow" />
+        {canRegister && (
+          <Button onClick={() => setRegistering(true)} data-testid="register-open">
+            + {t('register.open')}
+          </Button>
+        )}
       </div>
 
       <div className="kl-search-bar">
@@ -197,6 +234,34 @@ function ResidentSearch() {
             </Typography.Text>
           )}
         </div>
+      )}
+
+      {registering && (
+        <RegisterResidentDialog
+          onClose={() => setRegistering(false)}
+          onSign={(r) => {
+            setRegistering(false);
+            setSigning(r);
+          }}
+          onSearch={(value) => {
+            setRegistering(false);
+            submit(value);
+          }}
+        />
+      )}
+      {signing && (
+        <ContractDialog
+          open
+          residentId={signing.id}
+          residentName={signing.name}
+          onClose={() => setSigning(null)}
+          onSigned={() => {
+            const id = signing.id;
+            setSigning(null);
+            // The contract is the care relationship: the record opens now.
+            navigate(`/residents/${id}?tab=programmes`);
+          }}
+        />
       )}
     </div>
   );

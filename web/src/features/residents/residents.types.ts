@@ -78,6 +78,12 @@ export interface ProgrammeEnrolment {
   nextDueDate: string | null;
   riskColour: RiskColour | null;
   riskRule: string | null;
+  /** Why the colour is what it is, in Chinese and English (null before the first visit). */
+  riskReason?: string | null;
+  riskReasonEn?: string | null;
+  lastVisitDate?: string | null;
+  /** Controlled at the last follow-up (hypertension and diabetes); null when not applicable or no visit yet. */
+  lastControlled?: boolean | null;
 }
 
 export interface ResidentRecord {
