@@ -234,4 +234,34 @@ describe('the chronic-care path through the API', () => {
     const statuses = await t.database.db.selectFrom('contract').select('status').where('resident_id', '=', ids.E2!).orderBy('created_at').execute();
     expect(statuses.map((r) => r.status)).toEqual(['superseded', 'superseded', 'terminated']);
   });
+
+  it('a period ending before residents’ latest entries reads the source tables (resident_activity fallback)', async () => {
+    // Pretend the records were registered long ago so that they belong to a past period's population.
+    await t.database.db.updateTable('resident').set({ created_at: new Date('2020-01-01T00:00:00Z') }).execute();
+    const kpi = await ok<{ indicators: { code: string; numerator: number; denominator: number }[] }>(
+      'GET',
+      `/api/kpi?level=team&id=${f.teams.teamA}&from=${day(-364)}&to=${day(-60)}&indicators=elderly_management,record_usage`,
+    );
+    const by = Object.fromEntries(kpi.indicators.map((i) => [i.code, [i.numerator, i.denominator]]));
+    // 65+ in team A at day -60: H3 H12 E1 E2 (张测试's contract only starts today); E1's check was at day -30.
+    expect(by.elderly_management).toEqual([0, 4]);
+    // Team A at day -60: the 20 built residents + 少年. Entries in the year to day -60: H1–H5, H7, H10–H12, D1–D4, D6.
+    // H6 (seen today), H8 (day -55) and E1 (day -30) have later entries only: resident_activity sends them to the source tables.
+    expect(by.record_usage).toEqual([14, 21]);
+  });
+
+  it('keeps resident_activity exact through cancellation', async () => {
+    const before = await t.database.db.selectFrom('resident_activity').select('last_entry_on').where('resident_id', '=', ids.E2!).executeTakeFirst();
+    expect(before?.last_entry_on ?? null).toBeNull();
+    const enc = await t.database.db
+      .insertInto('encounter')
+      .values({ resident_id: ids.E2!, kind: 'outpatient', started_at: `${day(-3)}T02:00:00Z` })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const after = await t.database.db.selectFrom('resident_activity').select('last_entry_on').where('resident_id', '=', ids.E2!).executeTakeFirstOrThrow();
+    expect(after.last_entry_on).toBe(day(-3));
+    await t.database.db.updateTable('encounter').set({ entry_status: 'cancelled' }).where('id', '=', enc.id).execute();
+    const cancelled = await t.database.db.selectFrom('resident_activity').select('last_entry_on').where('resident_id', '=', ids.E2!).executeTakeFirstOrThrow();
+    expect(cancelled.last_entry_on).toBeNull();
+  });
 });

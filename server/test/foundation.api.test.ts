@@ -20,7 +20,7 @@ describe('platform', () => {
   it('GET /api/health answers with the database kind and schema version', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/health' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ status: 'ok', database: t.database.kind, schemaVersion: '0007_kpi_covering_indexes' });
+    expect(res.json()).toMatchObject({ status: 'ok', database: t.database.kind, schemaVersion: '0008_resident_activity' });
   });
 
   it('/docs serves OpenAPI generated from the route schemas', async () => {

@@ -380,6 +380,12 @@ export interface Resident {
   version: Generated<number>;
 }
 
+export interface ResidentActivity {
+  last_elderly_check_on: string | null;
+  last_entry_on: string | null;
+  resident_id: string;
+}
+
 export interface ResidentIdentifier {
   created_at: Generated<Timestamp>;
   id: Generated<string>;
@@ -473,6 +479,7 @@ export interface DB {
   referral: Referral;
   region: Region;
   resident: Resident;
+  resident_activity: ResidentActivity;
   resident_identifier: ResidentIdentifier;
   resident_merge: ResidentMerge;
   screening: Screening;

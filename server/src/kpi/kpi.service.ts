@@ -76,7 +76,7 @@ function sourceRows(source: Source, s: KpiScope, today: string): RawBuilder<unkn
     // Required visits: 4 a year, pro rata to the days under management in the period (at least 1).
     const required = sql`greatest(1, round(${FOLLOW_UPS_PER_YEAR}::numeric * ((least(coalesce(pe.ended_on, ${to}::date), ${to}::date) - greatest(pe.enrolled_on, ${from}::date)) + 1) / 365.0))`;
     return sql`
-      SELECT pe.resident_id, ${groupColumn(a, s)}::text AS group_id,
+      SELECT pe.resident_id, ${groupColumn(a, s)} AS group_id,
              coalesce(v.face_to_face, 0) >= ${required} AS standard,
              coalesce(v.last_kpi_controlled, false) AS controlled
         FROM programme_enrolment pe
@@ -98,7 +98,7 @@ function sourceRows(source: Source, s: KpiScope, today: string): RawBuilder<unkn
     const a: Attribution = { institution: sql`tm.institution_id`, team: sql`t.team_id`, doctor: sql`gp.user_id` };
     const until = to < today ? to : today;
     return sql`
-      SELECT t.resident_id, ${groupColumn(a, s)}::text AS group_id, (t.status = 'done' AND t.done_on <= t.window_end) AS on_time
+      SELECT t.resident_id, ${groupColumn(a, s)} AS group_id, (t.status = 'done' AND t.done_on <= t.window_end) AS on_time
         FROM care_task t
         JOIN team tm ON tm.id = t.team_id
         LEFT JOIN team_member gp ON gp.team_id = t.team_id AND gp.team_role = 'gp'
@@ -130,12 +130,18 @@ function sourceRows(source: Source, s: KpiScope, today: string): RawBuilder<unkn
              JOIN care_task t ON t.resident_id = pe.resident_id AND t.programme = 'maternal' AND t.status = 'done'
             WHERE pe.programme = 'maternal' AND (pe.details->>'deliveryDate')::date BETWEEN ${from}::date AND ${to}::date
             GROUP BY pe.resident_id)
-    SELECT r.id AS resident_id, ${groupColumn(a, s)}::text AS group_id,
+    SELECT r.id AS resident_id, ${groupColumn(a, s)} AS group_id,
            r.birth_date <= ${elderlyBorn}::date AS elderly,
            c.team_id IS NOT NULL AS contracted,
            r.id IN (${chronic}) AS chronic,
-           r.id IN (${elderlyDone}) AS elderly_done,
-           r.id IN (${dynamicEntry}) AS dynamic_entry,
+           -- resident_activity answers when its latest date is inside the period's reach; only a
+           -- period ending before the resident's latest entry goes back to the source tables.
+           CASE WHEN ra.last_elderly_check_on IS NULL OR ra.last_elderly_check_on < ${from}::date THEN false
+                WHEN ra.last_elderly_check_on <= ${to}::date THEN true
+                ELSE r.id IN (${elderlyDone}) END AS elderly_done,
+           CASE WHEN ra.last_entry_on IS NULL OR ra.last_entry_on < ${since}::date THEN false
+                WHEN ra.last_entry_on <= ${to}::date THEN true
+                ELSE r.id IN (${dynamicEntry}) END AS dynamic_entry,
            r.birth_date BETWEEN ${from}::date AND ${to}::date AS born_in_period,
            r.id IN (${newbornVisited}) AS newborn_visited,
            coalesce(m.registered_early, false) AS delivered_registered_early,
@@ -145,17 +151,19 @@ function sourceRows(source: Source, s: KpiScope, today: string): RawBuilder<unkn
       LEFT JOIN contract c ON c.resident_id = r.id AND c.start_date <= ${to}::date AND c.end_date > ${to}::date
                           AND (c.status = 'active' OR c.ended_at >= (${to}::date + 1))
       LEFT JOIN mothers m ON m.resident_id = r.id
+      LEFT JOIN resident_activity ra ON ra.resident_id = r.id
      WHERE r.status = 'active' AND r.created_at < (${to}::date + 1) AND ${scopeFilter(a, s)}`;
 }
 
 /**
  * A district pass hashes hundreds of thousands of ids: give it the memory to do so without
- * spilling, and no parallel workers (the sources already run side by side on the pool).
+ * spilling. The sources already run side by side on the pool; only the population pass, the
+ * longest, also gets parallel workers.
  */
-async function withKpiSettings<T>(db: Kysely<DB>, work: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+async function withKpiSettings<T>(db: Kysely<DB>, parallelWorkers: number, work: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
   return db.transaction().execute(async (trx) => {
     await sql`SET LOCAL work_mem = '256MB'`.execute(trx);
-    await sql`SET LOCAL max_parallel_workers_per_gather = 0`.execute(trx);
+    await sql.raw(`SET LOCAL max_parallel_workers_per_gather = ${Number(parallelWorkers)}`).execute(trx);
     return work(trx);
   });
 }
@@ -204,9 +212,9 @@ export async function computeKpis(ctx: CareContext, s: KpiScope, codes: readonly
         sql`count(*) FILTER (WHERE ${INDICATOR_SQL[c].den})::int AS ${sql.ref(`den_${k}`)}`,
         sql`count(*) FILTER (WHERE ${INDICATOR_SQL[c].num})::int AS ${sql.ref(`num_${k}`)}`,
       ]);
-      const { rows } = await withKpiSettings(ctx.db, (trx) =>
+      const { rows } = await withKpiSettings(ctx.db, source === 'population' ? 2 : 0, (trx) =>
         sql<Record<string, number> & { group_id: string | null }>`
-          SELECT x.group_id, ${sql.join(counts)} FROM (${sourceRows(source, s, today)}) x GROUP BY x.group_id`.execute(trx),
+          SELECT x.group_id::text AS group_id, ${sql.join(counts)} FROM (${sourceRows(source, s, today)}) x GROUP BY x.group_id`.execute(trx),
       );
       return mine.map((code, k) => ({ code, rows: rows.map((r) => ({ group_id: r.group_id, den: r[`den_${k}`]!, num: r[`num_${k}`]! })) }));
     }),

@@ -36,6 +36,9 @@ import type { RowBuffer } from './bulk-insert.js';
 export type ChronicProgramme = 'hypertension' | 'diabetes';
 
 /** A local timestamp in China Standard Time (UTC+8). */
+/** The first day the generated district's records may carry (registration dates are not earlier). */
+export const RECORDS_BEGIN = '2012-01-01';
+
 export function cst(date: string, hour = 9, minute = 0): string {
   return `${date}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00+08:00`;
 }

@@ -23,6 +23,7 @@ import type { BasicInfo } from '../../residents/resident.schemas.js';
 import type { FieldCrypto } from '../../security/field-crypto.js';
 import { todayIso } from '../../shared/dates.js';
 import type { DB } from '../schema.js';
+import { RECORDS_BEGIN } from './care-history.js';
 import { RowBuffer } from './bulk-insert.js';
 import { ChronicChain, cst, type EnrolmentSummary, type MedicationLine, type VisitInput } from './care-history.js';
 import { ATORVASTATIN, CONDITIONS, DM_DRUGS, HTN_DRUGS, type ConditionCode, type Drug } from './catalogues.js';
@@ -429,7 +430,8 @@ async function createFixedResidents(
   const team = org.centres[0]!.teams[0]!;
   const c: FixedCtx = {
     buf: new RowBuffer(),
-    nextCreatedAt: Date.now() - 120_000,
+    // Before every generated record (those start at RECORDS_BEGIN), so merges keep the fixed ones.
+    nextCreatedAt: Date.parse(`${RECORDS_BEGIN}T00:00:00Z`) - 86_400_000,
     crypto,
     org,
     team,

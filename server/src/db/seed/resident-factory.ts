@@ -28,7 +28,7 @@ import { protectIdentifier, resolveIdentity } from '../../residents/resident-ide
 import type { BasicInfo } from '../../residents/resident.schemas.js';
 import type { FieldCrypto } from '../../security/field-crypto.js';
 import type { RowBuffer } from './bulk-insert.js';
-import { ChronicChain, cst, type ChronicProgramme, type Lifestyle, type MedicationLine } from './care-history.js';
+import { ChronicChain, cst, RECORDS_BEGIN, type ChronicProgramme, type Lifestyle, type MedicationLine } from './care-history.js';
 import {
   ASPIRIN,
   ATORVASTATIN,
@@ -443,6 +443,8 @@ export class ResidentFactory {
       resident_since: residentSince,
       basic_info: JSON.stringify(basicInfo),
       created_by: team.gp.id,
+      // 建档: when the resident settled here (or was born), but not before the platform's records begin.
+      created_at: cst(residentSince > RECORDS_BEGIN ? residentSince : RECORDS_BEGIN, 9, 0),
     });
     for (const i of identifiers) {
       buf.add('resident_identifier', {
