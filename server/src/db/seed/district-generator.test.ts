@@ -324,6 +324,20 @@ describe('demo district seed', () => {
     expect(await count(sql`SELECT count(*)::int AS n FROM care_task WHERE status = 'done' AND done_on > ${today}::date`)).toBe(0);
   });
 
+  it('leaves resident_activity equal to a recomputation from the source tables', async () => {
+    const { rows } = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM resident r
+        LEFT JOIN resident_activity a ON a.resident_id = r.id
+       WHERE a.last_entry_on IS DISTINCT FROM greatest(
+               (SELECT max(f.visit_date) FROM followup_visit f WHERE f.resident_id = r.id AND f.entry_status = 'active'),
+               (SELECT max(e.started_at)::date FROM encounter e WHERE e.resident_id = r.id AND e.entry_status = 'active'),
+               (SELECT max(s.measured_on) FROM screening s WHERE s.resident_id = r.id AND s.entry_status = 'active'),
+               (SELECT max(x.assessed_on) FROM elderly_assessment x WHERE x.resident_id = r.id AND x.entry_status = 'active'))`.execute(database.db);
+    expect(rows[0]!.n).toBe(0);
+    const { rows: withEntries } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM resident_activity WHERE last_entry_on IS NOT NULL`.execute(database.db);
+    expect(withEntries[0]!.n).toBeGreaterThan(100);
+  });
+
   it('has a duplicate record for duplicate detection to find', async () => {
     const c = FIXED_RESIDENTS.chenGuilan;
     const candidates = await findDuplicateCandidates(database.db, crypto, {

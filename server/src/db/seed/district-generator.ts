@@ -72,6 +72,8 @@ export async function generateDistrict(db: Kysely<DB>, crypto: FieldCrypto, opts
     useTransactions
       ? db.transaction().execute(async (trx) => {
           await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+          // Bulk load: no per-statement triggers (resident_activity is refreshed once at the end).
+          await sql`SET LOCAL session_replication_role = replica`.execute(trx);
           return work(trx);
         })
       : work(db);
@@ -124,6 +126,8 @@ export async function generateDistrict(db: Kysely<DB>, crypto: FieldCrypto, opts
     }
   }
   await Promise.all(pending);
+  log('generator: resident_activity');
+  await sql`SELECT refresh_resident_activity(ARRAY(SELECT id FROM resident))`.execute(db);
   log('generator: ANALYZE');
   await sql`ANALYZE`.execute(db);
   const ms = Date.now() - started;
