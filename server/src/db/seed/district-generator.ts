@@ -126,10 +126,12 @@ export async function generateDistrict(db: Kysely<DB>, crypto: FieldCrypto, opts
     }
   }
   await Promise.all(pending);
-  log('generator: resident_activity');
-  await sql`SELECT refresh_resident_activity(ARRAY(SELECT id FROM resident))`.execute(db);
+  // Statistics first: the refresh probes every resident's entries and needs the planner to know the tables.
   log('generator: ANALYZE');
   await sql`ANALYZE`.execute(db);
+  log('generator: resident_activity');
+  await sql`SELECT refresh_resident_activity(ARRAY(SELECT id FROM resident))`.execute(db);
+  await sql`ANALYZE resident_activity`.execute(db);
   const ms = Date.now() - started;
   log(
     `generator: done in ${(ms / 1000).toFixed(1)} s — ${Object.values(rows)
