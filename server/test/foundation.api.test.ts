@@ -237,6 +237,24 @@ describe('resident master index', () => {
   });
 });
 
+describe('merge guards', () => {
+  it('refuses to merge two records that both run the same programme (409) and changes nothing', async () => {
+    const gpA = await login(t.app, 'gp_a');
+    const twin = await post('/api/residents', { name: '张测试', sex: 'male', birthDate: '1958-03-12' }, gpA);
+    const twinId = twin.json().id as string;
+    expect((await post('/api/contracts', { residentId: twinId, teamId: f.teams.teamA, packageCode: 'basic' }, gpA)).statusCode).toBe(201);
+    for (const id of [twinId, f.residents.residentA.id]) {
+      const enrol = await post(`/api/residents/${id}/enrolments`, { programme: 'hypertension', icd10: 'I10', diagnosedOn: '2026-01-05' }, gpA);
+      expect(enrol.statusCode).toBe(201);
+    }
+    const merge = await post('/api/mpi/merges', { residentA: twinId, residentB: f.residents.residentA.id, reason: '同一人重复建档' }, gpA);
+    expect(merge.statusCode).toBe(409);
+    expect(merge.json().message).toContain('hypertension');
+    const twinRow = await t.database.db.selectFrom('resident').select('status').where('id', '=', twinId).executeTakeFirstOrThrow();
+    expect(twinRow.status).toBe('active');
+  });
+});
+
 describe('audit', () => {
   it('cannot be altered: UPDATE, DELETE and TRUNCATE are refused by the database', async () => {
     const db = t.database.db;

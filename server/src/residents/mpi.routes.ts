@@ -36,6 +36,16 @@ async function mergeResidents(ctx: CareContext, a: string, b: string, reason: st
     if (rows.some((r) => r.status === 'merged')) throw conflict('One of the records is already merged');
     // WS/T 517 §6.1: a duplicate merges into the earlier record.
     const [survivor, merged] = [...rows].sort((x, y) => +new Date(x.created_at) - +new Date(y.created_at) || x.id.localeCompare(y.id));
+    // One active enrolment per programme: two running programmes must be reconciled (one ended) first.
+    const clash = await trx
+      .selectFrom('programme_enrolment')
+      .select('programme')
+      .where('resident_id', 'in', [a, b])
+      .where('status', '=', 'active')
+      .groupBy('programme')
+      .having((eb) => eb.fn.countAll(), '>', 1)
+      .executeTakeFirst();
+    if (clash) throw conflict(`Both records are enrolled in ${clash.programme} management: end one enrolment before merging`);
     const moved: MovedEntries = [];
     for (const table of RESIDENT_OWNED_TABLES) {
       const ids = await trx
