@@ -206,6 +206,13 @@ describe('the chronic-care path through the API', () => {
     const young = await registerAndContract('少年', 34, 'male', f.teams.teamA);
     const r1 = await call('POST', `/api/residents/${young}/enrolments`, { programme: 'hypertension', icd10: 'I10', diagnosedOn: day(-1) }, hm);
     expect(r1.statusCode).toBe(400);
+    expect(r1.json().error).toBe('below_programme_age');
+    const again = await call('POST', `/api/residents/${ids.H1}/enrolments`, { programme: 'hypertension', icd10: 'I10', diagnosedOn: day(-1) }, hm);
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error).toBe('already_enrolled');
+    const notEnrolled = await call('POST', `/api/residents/${ids.H1}/followups`, { programme: 'diabetes', visitDate: T, visitMode: 'clinic', fbg: 6.0 }, hm);
+    expect(notEnrolled.statusCode).toBe(409);
+    expect(notEnrolled.json().error).toBe('not_enrolled');
     const r2 = await call('POST', `/api/residents/${ids.H1}/followups`, { programme: 'hypertension', visitDate: T, visitMode: 'clinic', sbp: 130 }, hm);
     expect(r2.json().issues[0].field).toBe('body.dbp');
     const r3 = await call('POST', `/api/residents/${ids.H1}/followups`, { programme: 'hypertension', visitDate: day(1), visitMode: 'clinic', sbp: 130, dbp: 80 }, hm);

@@ -110,7 +110,7 @@ export async function signContract(
   if (resident.status !== 'active') throw conflict(`Resident record is ${resident.status}`);
   // Signing starts the care relationship, so it is the one write that needs none beforehand.
   return ctx.db.transaction().execute(async (trx) => {
-    if (await activeContract(trx, input.residentId, today)) throw conflict('Resident already has an active contract: renew or change team instead');
+    if (await activeContract(trx, input.residentId, today)) throw conflict('Resident already has an active contract: renew or change team instead', 'contract_active');
     const out = await startContract(trx, ctx, { ...input, startDate, previousId: null });
     await ctx.audit({ action: 'create', resource: 'contract', residentId: input.residentId, accessBasis: 'care_team', detail: { contractId: out.id, teamId: input.teamId } }, trx);
     return out;
@@ -135,7 +135,7 @@ export async function renewContract(ctx: CareContext, contractId: string, input:
     const old = await trx.selectFrom('contract').selectAll().where('id', '=', contractId).forUpdate().executeTakeFirstOrThrow();
     if (old.status !== 'active') throw conflict(`Contract is ${old.status}`);
     const already = await trx.selectFrom('contract').select('id').where('previous_contract_id', '=', contractId).where('status', '=', 'active').executeTakeFirst();
-    if (already) throw conflict('Contract is already renewed');
+    if (already) throw conflict('Contract is already renewed', 'already_renewed');
     const lapsed = old.end_date <= today;
     await trx
       .updateTable('contract')

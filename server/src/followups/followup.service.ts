@@ -173,7 +173,7 @@ export async function recordFollowUp(ctx: CareContext, residentId: string, form:
   checkVisitDate(form.visitDate);
   return ctx.writeForResident(residentId, { action: 'create', resource: 'followup_visit', fields: Object.keys(form) }, async (trx) => {
     const state = await loadClinicalState(trx, residentId, form.programme, form.visitDate);
-    if (!state.enrolment) throw conflict(`Resident is not enrolled in ${form.programme} management`);
+    if (!state.enrolment) throw conflict(`Resident is not enrolled in ${form.programme} management`, 'not_enrolled');
     const outcome = classify(form, state);
     const colour = riskColourAfter(form, outcome, state);
     const visit = await trx

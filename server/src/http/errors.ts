@@ -26,7 +26,8 @@ export const badRequest = (field: string, message: string) =>
   new HttpError(400, 'validation', `${field}: ${message}`, [{ field, message }]);
 export const forbidden = (message = 'Not allowed') => new HttpError(403, 'forbidden', message);
 export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
-export const conflict = (message: string) => new HttpError(409, 'conflict', message);
+/** A 409 with a stable code clients can branch on (the message is for people). */
+export const conflict = (message: string, code = 'conflict') => new HttpError(409, code, message);
 export const unauthorized = (message = 'Authentication required') => new HttpError(401, 'unauthorized', message);
 
 /** Common error responses, so every route declares them in OpenAPI. */

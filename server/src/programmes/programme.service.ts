@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { CareContext } from '../http/care-context.js';
-import { badRequest, conflict, forbidden } from '../http/errors.js';
+import { badRequest, conflict, forbidden, HttpError } from '../http/errors.js';
 import {
   ageOn,
   antenatalSchedule,
@@ -48,7 +48,7 @@ export async function enrol(ctx: CareContext, residentId: string, body: EnrolBod
       .where('programme', '=', body.programme)
       .where('status', '=', 'active')
       .executeTakeFirst();
-    if (active) throw conflict(`Already enrolled in ${body.programme} management`);
+    if (active) throw conflict(`Already enrolled in ${body.programme} management`, 'already_enrolled');
     const teamRow = team ? await trx.selectFrom('team').select('institution_id').where('id', '=', team.teamId).executeTakeFirst() : undefined;
 
     let tasks: NewTask[] = [];
@@ -56,11 +56,15 @@ export async function enrol(ctx: CareContext, residentId: string, body: EnrolBod
     let icd10: string | null = null;
     let enrolledOn = today;
     if (body.programme === 'hypertension' || body.programme === 'diabetes') {
-      if (!eligibleForChronicProgramme(age)) throw badRequest('residentId', `the ${body.programme} programme serves residents aged 35 and over (this resident is ${age})`);
+      if (!eligibleForChronicProgramme(age)) {
+        throw new HttpError(400, 'below_programme_age', `residentId: the ${body.programme} programme serves residents aged 35 and over (this resident is ${age})`, [
+          { field: 'residentId', message: `aged ${age}; the programme starts at 35` },
+        ]);
+      }
       if (body.programme === 'hypertension' && hypertensionCodeDisposition(body.icd10) !== 'manage') {
         throw badRequest('body.icd10', 'suspected secondary hypertension is referred, not enrolled');
       }
-      if (!team) throw conflict('Sign a family-doctor contract first: the managing team comes from the contract');
+      if (!team) throw conflict('Sign a family-doctor contract first: the managing team comes from the contract', 'contract_required');
       if (body.diagnosedOn > today) throw badRequest('body.diagnosedOn', 'is in the future');
       enrolledOn = body.enrolledOn ?? today;
       if (enrolledOn > today) throw badRequest('body.enrolledOn', 'is in the future');

@@ -31,7 +31,7 @@ export async function createResident(ctx: CareContext, body: CreateResidentBody)
       .where('national_id_bidx', '=', identity.protectedColumns.national_id_bidx)
       .where('status', '<>', 'merged')
       .executeTakeFirst();
-    if (existing) throw conflict(`A resident with this national ID already exists (${existing.id})`);
+    if (existing) throw conflict(`A resident with this national ID already exists (${existing.id})`, 'duplicate_national_id');
   }
   const duplicates = await findDuplicateCandidates(ctx.db, ctx.crypto, {
     name: body.name,

@@ -276,7 +276,7 @@ function FollowUp({ residentId, programme }: { residentId: string; programme: Fo
                   className="kl-block-top"
                   data-testid="followup-save-error"
                   title={
-                    saveError.status === 409
+                    saveError.code === 'not_enrolled'
                       ? t('followup.notEnrolled', { programme: t(`programme.${programme}`) })
                       : errorMessage(t, saveError)
                   }

@@ -141,7 +141,7 @@ export function ContractDialog({ open, residentId, residentName, onClose, onSign
         <Alert
           type="error"
           showIcon
-          title={err.status === 409 ? t('contract.alreadyActive') : errorMessage(t, err)}
+          title={err.code === 'contract_active' ? t('contract.alreadyActive') : errorMessage(t, err)}
           data-testid="contract-error"
         />
       )}

@@ -256,13 +256,13 @@ export function EnrolDialog({ residentId, residentName, enrolled, onClose }: Pro
           showIcon
           data-testid="enrol-error"
           title={
-            err.status === 409
-              ? /contract/i.test(err.message)
-                ? t('enrol.needsContract')
-                : t('enrol.alreadyEnrolled')
-              : err.status === 400 && /35/.test(err.message)
-                ? t('enrol.under35')
-                : errorMessage(t, err)
+            err.code === 'contract_required'
+              ? t('enrol.needsContract')
+              : err.code === 'already_enrolled'
+                ? t('enrol.alreadyEnrolled')
+                : err.code === 'below_programme_age'
+                  ? t('enrol.under35')
+                  : errorMessage(t, err)
           }
         />
       )}

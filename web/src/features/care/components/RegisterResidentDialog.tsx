@@ -54,7 +54,7 @@ export function RegisterResidentDialog({ onClose, onSign, onSearch }: Props) {
 
   const err = register.error;
   const issue = (f: string) => err?.issueFor(f);
-  const duplicateId = err?.status === 409;
+  const duplicateId = err?.code === 'duplicate_national_id';
 
   return (
     <Modal
