@@ -17,8 +17,8 @@ import {
 } from '../chronic/rules/index.js';
 import { todayIso } from '../shared/dates.js';
 import { completeOpenTasks, FOLLOW_UP_LABELS, followUpTaskCode, openTasks, responsibleTeam } from '../care-tasks/care-tasks.js';
-import { FOLLOW_UP_SHORT_DAYS } from '../chronic/thresholds.js';
 import { addDays } from '../chronic/rules/age.js';
+import { COLOUR_DM_LOW_GLUCOSE_MAX } from '../chronic/thresholds.js';
 import { complicationsFrom } from './complications.js';
 import type { FollowUpForm } from './followup.schemas.js';
 import type { BasicInfo } from '../residents/resident.schemas.js';
@@ -58,16 +58,19 @@ async function loadClinicalState(db: Db, residentId: string, programme: Programm
       .where('visit_date', '<=', visitDate)
       .orderBy('visit_date', 'desc')
       .executeTakeFirst(),
-    db
-      .selectFrom('followup_visit')
-      .select('visit_date')
-      .where('resident_id', '=', residentId)
-      .where('programme', '=', 'diabetes')
-      .where('entry_status', '=', 'active')
-      .where('fbg', '<=', 3.9)
-      .where('visit_date', '<=', visitDate)
-      .orderBy('visit_date', 'desc')
-      .executeTakeFirst(),
+    // Only the diabetes colour reads the low-glucose history.
+    programme === 'diabetes'
+      ? db
+          .selectFrom('followup_visit')
+          .select('visit_date')
+          .where('resident_id', '=', residentId)
+          .where('programme', '=', 'diabetes')
+          .where('entry_status', '=', 'active')
+          .where('fbg', '<=', COLOUR_DM_LOW_GLUCOSE_MAX)
+          .where('visit_date', '<=', visitDate)
+          .orderBy('visit_date', 'desc')
+          .executeTakeFirst()
+      : Promise.resolve(undefined),
   ]);
   return { resident, enrolment, previous, conditions: conditions.map((c) => c.icd10), lastUrgent, lastLow };
 }
@@ -139,7 +142,7 @@ function riskColourAfter(form: FollowUpForm, outcome: FollowUpOutcome, state: Cl
       lastUrgentReferralDate,
     });
   }
-  const lowNow = form.fbg! <= 3.9 || (form.randomGlucose ?? 99) <= 3.9;
+  const lowNow = form.fbg! <= COLOUR_DM_LOW_GLUCOSE_MAX || (form.randomGlucose !== undefined && form.randomGlucose <= COLOUR_DM_LOW_GLUCOSE_MAX);
   return diabetesColour({
     asOf: form.visitDate,
     lastVisit: { visitDate: form.visitDate, fbg: form.fbg! },
@@ -271,4 +274,3 @@ export async function recordFollowUp(ctx: CareContext, residentId: string, form:
   });
 }
 
-export const SHORT_INTERVAL_DAYS = FOLLOW_UP_SHORT_DAYS;

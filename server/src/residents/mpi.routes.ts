@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { careContext, type CareContext } from '../http/care-context.js';
 import { badRequest, conflict, errorResponses, forbidden, notFound } from '../http/errors.js';
 import { isClinical } from '../auth/actor.js';
-import { ResidentIdParams } from './resident.schemas.js';
+import { DuplicateCandidate, ResidentIdParams } from './resident.schemas.js';
 import { findDuplicateCandidates } from './duplicates.js';
 
 /** Tables whose rows belong to one resident and move with a merge (and back with an unmerge). */
@@ -100,16 +100,6 @@ async function unmerge(ctx: CareContext, mergeId: string, reason: string) {
   return { survivorId: merge.survivor_id, restoredId: merge.merged_id };
 }
 
-const Candidate = z.object({
-  id: z.string().uuid(),
-  name: z.string(),
-  sex: z.string(),
-  birthDate: z.string(),
-  nationalIdMasked: z.string().nullable(),
-  phoneMasked: z.string().nullable(),
-  score: z.number(),
-  likely: z.boolean(),
-});
 
 export const mpiRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -119,7 +109,7 @@ export const mpiRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['master index'],
         summary: 'Probable duplicates of this resident (name + birth date + sex + phone, scored)',
         params: ResidentIdParams,
-        response: { 200: z.object({ items: z.array(Candidate) }), ...errorResponses },
+        response: { 200: z.object({ items: z.array(DuplicateCandidate) }), ...errorResponses },
       },
     },
     async (request) => {

@@ -5,6 +5,7 @@ import { errorResponses } from '../http/errors.js';
 import { BREAK_GLASS_HOURS } from '../access/resident-access.js';
 import {
   CreateResidentBody,
+  DuplicateCandidate,
   ResidentIdParams,
   ResidentRecord,
   ResidentSummary,
@@ -23,16 +24,6 @@ import {
 } from './resident.service.js';
 import { residentTimeline } from '../records/timeline.js';
 
-const DuplicateCandidate = z.object({
-  id: z.string().uuid(),
-  name: z.string(),
-  sex: z.string(),
-  birthDate: z.string(),
-  nationalIdMasked: z.string().nullable(),
-  phoneMasked: z.string().nullable(),
-  score: z.number(),
-  likely: z.boolean(),
-});
 
 export const residentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(

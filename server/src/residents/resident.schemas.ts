@@ -155,3 +155,15 @@ export const TimelineItem = z.object({
 });
 
 export const ResidentIdParams = z.strictObject({ id: z.string().uuid() });
+
+/** A probable duplicate, scored on name + birth date + sex + phone (residents/duplicates.ts). */
+export const DuplicateCandidate = z.object({
+  id: z.string().uuid(),
+  name: z.string(),
+  sex: z.string(),
+  birthDate: z.string(),
+  nationalIdMasked: z.string().nullable(),
+  phoneMasked: z.string().nullable(),
+  score: z.number(),
+  likely: z.boolean(),
+});

@@ -1,9 +1,8 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB } from '../db/schema.js';
+import { sql } from 'kysely';
 import type { CareContext } from '../http/care-context.js';
 import { conflict, forbidden, notFound } from '../http/errors.js';
-import { isClinical, type Actor } from '../auth/actor.js';
-import { OPEN_REFERRAL_STATUSES, type AccessBasis } from '../access/resident-access.js';
+import { isClinical } from '../auth/actor.js';
+import { resolveResidentsAccess } from '../access/resident-access.js';
 import { ageOn } from '../chronic/rules/age.js';
 import { todayIso } from '../shared/dates.js';
 import { validateNationalId } from './national-id.js';
@@ -64,45 +63,6 @@ export async function createResident(ctx: CareContext, body: CreateResidentBody)
     await ctx.audit({ action: 'create', resource: 'resident', residentId: row.id, fields: Object.keys(body) }, trx);
     return { id: row.id, possibleDuplicates: duplicates };
   });
-}
-
-/** Access of the actor to each of several residents, in three set queries (search results). */
-export async function accessForMany(db: Kysely<DB>, actor: Actor, ids: string[]): Promise<Map<string, AccessBasis>> {
-  const result = new Map<string, AccessBasis>();
-  if (ids.length === 0) return result;
-  if (actor.role === 'resident') {
-    if (actor.residentId && ids.includes(actor.residentId)) result.set(actor.residentId, 'self');
-    return result;
-  }
-  if (!isClinical(actor)) return result;
-  const today = todayIso();
-  const [care, referral, glass] = await Promise.all([
-    actor.teamIds.length
-      ? db
-          .selectFrom('contract')
-          .select('resident_id')
-          .where('resident_id', 'in', ids)
-          .where('status', '=', 'active')
-          .where('start_date', '<=', today)
-          .where('end_date', '>', today)
-          .where('team_id', 'in', actor.teamIds)
-          .execute()
-      : Promise.resolve([]),
-    actor.institutionId
-      ? db
-          .selectFrom('referral')
-          .select('resident_id')
-          .where('resident_id', 'in', ids)
-          .where('status', 'in', [...OPEN_REFERRAL_STATUSES])
-          .where((eb) => eb.or([eb('from_institution_id', '=', actor.institutionId!), eb('to_institution_id', '=', actor.institutionId!)]))
-          .execute()
-      : Promise.resolve([]),
-    db.selectFrom('break_glass').select('resident_id').where('resident_id', 'in', ids).where('user_id', '=', actor.userId).where('expires_at', '>', new Date()).execute(),
-  ]);
-  for (const r of glass) result.set(r.resident_id, 'break_glass');
-  for (const r of referral) result.set(r.resident_id, 'referral');
-  for (const r of care) result.set(r.resident_id, 'care_team');
-  return result;
 }
 
 /**
@@ -189,7 +149,7 @@ export async function searchResidents(ctx: CareContext, q: string, limit: number
       ])
       .where('r.id', 'in', ids)
       .execute(),
-    accessForMany(db, ctx.actor, ids),
+    resolveResidentsAccess(db, ctx.actor, ids),
   ]);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const items = ids
@@ -369,4 +329,3 @@ export async function accessLog(ctx: CareContext, residentId: string, limit: num
   }));
 }
 
-export type DbOrTrx = Kysely<DB> | Transaction<DB>;

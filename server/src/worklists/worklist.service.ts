@@ -8,8 +8,6 @@ export const WORKLIST_BUCKETS = ['due_this_week', 'overdue', 'urgent', 'referred
 export type WorklistBucket = (typeof WORKLIST_BUCKETS)[number];
 export const WORKLIST_SORTS = ['due', 'overdue', 'name', 'colour', 'priority'] as const;
 export const REFERRED_BACK_DAYS = 30;
-/** "Urgent" also lists referrals suggested at a visit in this many days, until the follow-up is done. */
-export const URGENT_LOOKBACK_DAYS = 14;
 
 export interface WorklistQuery {
   teamId?: string | undefined;
