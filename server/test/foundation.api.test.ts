@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { createFixture, login } from './support/fixture.js';
 import { makeNationalId } from '../src/residents/national-id.js';
+import { LATEST_SCHEMA_VERSION } from '../src/db/database.js';
 
 let t: TestApp;
 let f: Awaited<ReturnType<typeof createFixture>>;
@@ -20,7 +21,7 @@ describe('platform', () => {
   it('GET /api/health answers with the database kind and schema version', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/health' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ status: 'ok', database: t.database.kind, schemaVersion: '0008_resident_activity' });
+    expect(res.json()).toMatchObject({ status: 'ok', database: t.database.kind, schemaVersion: LATEST_SCHEMA_VERSION });
   });
 
   it('/docs serves OpenAPI generated from the route schemas', async () => {
@@ -193,11 +194,14 @@ describe('resident master index', () => {
     const gpA = await login(t.app, 'hm_a');
     const byId = await get(`/api/residents?q=${f.residents.residentA.nationalId}`, gpA);
     expect(byId.json()).toMatchObject({ by: 'national_id', items: [{ id: f.residents.residentA.id, access: 'care_team' }] });
+    // A name browses only the residents in the searcher's care; the other team's 李测 is not listed.
     const byName = await get(`/api/residents?q=${encodeURIComponent('李测')}`, gpA);
-    expect(byName.json().by).toBe('name');
-    expect(byName.json().items).toEqual([expect.objectContaining({ id: f.residents.residentB.id, access: null, nationalIdMasked: expect.stringContaining('****') })]);
+    expect(byName.json()).toEqual({ by: 'name', items: [] });
+    const ownByName = await get(`/api/residents?q=${encodeURIComponent('张测')}`, gpA);
+    expect(ownByName.json().items).toEqual([expect.objectContaining({ id: f.residents.residentA.id, access: 'care_team' })]);
+    // An exact identifier identifies anyone (to sign them or break the glass), demographics only.
     const byPhone = await get(`/api/residents?q=13800002222`, gpA);
-    expect(byPhone.json()).toMatchObject({ by: 'phone', items: [{ id: f.residents.residentB.id }] });
+    expect(byPhone.json()).toMatchObject({ by: 'phone', items: [{ id: f.residents.residentB.id, access: null, nationalIdMasked: expect.stringContaining('****') }] });
   });
 
   it('a resident without a national ID gets another identifier, is found by it, and duplicates are scored', async () => {

@@ -1,7 +1,9 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
+import { contractInForce } from '../access/care-relationship.js';
 
-export type TaskProgramme = 'hypertension' | 'diabetes' | 'elderly' | 'child' | 'maternal' | 'screening' | 'referral';
+/** 'access' carries notices to the home team (a break-the-glass on one of its residents). */
+export type TaskProgramme = 'hypertension' | 'diabetes' | 'elderly' | 'child' | 'maternal' | 'screening' | 'referral' | 'access';
 export type TaskPriority = 'urgent' | 'high' | 'normal';
 
 export interface NewTask {
@@ -34,9 +36,7 @@ export async function responsibleTeam(trx: Transaction<DB>, residentId: string, 
     .leftJoin('team_member as m', (j) => j.onRef('m.team_id', '=', 'c.team_id').on('m.team_role', '=', 'health_manager'))
     .select(['c.team_id', 'c.gp_user_id', 'm.user_id as health_manager_id'])
     .where('c.resident_id', '=', residentId)
-    .where('c.status', '=', 'active')
-    .where('c.start_date', '<=', today)
-    .where('c.end_date', '>', today)
+    .where(contractInForce('c', today))
     .orderBy('c.start_date', 'desc')
     .executeTakeFirst();
   return row ? { teamId: row.team_id, gpUserId: row.gp_user_id, assigneeId: row.health_manager_id } : null;

@@ -21,8 +21,8 @@ export const contractRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Service packages (free basic package and paid personalised packages)',
       response: { 200: z.object({ items: z.array(z.object({ code: z.string(), name: z.string(), nameEn: z.string(), kind: z.string(), annualFeeCents: z.number().int() })) }) },
     },
-  }, async () => {
-    const rows = await app.deps.database.db.selectFrom('service_package').select(['code', 'name', 'name_en', 'kind', 'annual_fee_cents']).orderBy('code').execute();
+  }, async (request) => {
+    const rows = await careContext(request).shared.selectFrom('service_package').select(['code', 'name', 'name_en', 'kind', 'annual_fee_cents']).orderBy('code').execute();
     return { items: rows.map((r) => ({ code: r.code, name: r.name, nameEn: r.name_en, kind: r.kind, annualFeeCents: r.annual_fee_cents })) };
   });
 

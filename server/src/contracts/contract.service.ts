@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { CareContext } from '../http/care-context.js';
-import { badRequest, conflict, forbidden, notFound } from '../http/errors.js';
+import { badRequest, conflict, forbidden } from '../http/errors.js';
 import { addYears, ageOn } from '../chronic/rules/age.js';
 import { todayIso } from '../shared/dates.js';
 import { reassignOpenTasks } from '../care-tasks/care-tasks.js';
@@ -102,24 +102,21 @@ export async function signContract(
   // Back-dated entry of a paper contract is allowed while it is still in force.
   if (startDate > today) throw badRequest('body.startDate', 'is in the future');
   if (addYears(startDate, 1) <= today) throw badRequest('body.startDate', 'the contract would already have ended');
-  const exists = await ctx.db.selectFrom('team').select('institution_id').where('id', '=', input.teamId).executeTakeFirst();
+  const exists = await ctx.shared.selectFrom('team').select('institution_id').where('id', '=', input.teamId).executeTakeFirst();
   if (!exists) throw badRequest('body.teamId', 'is not a team');
   requireSigner(ctx, input.teamId, exists.institution_id);
-  const resident = await ctx.db.selectFrom('resident').select(['id', 'status']).where('id', '=', input.residentId).executeTakeFirst();
-  if (!resident) throw notFound('Resident');
-  if (resident.status !== 'active') throw conflict(`Resident record is ${resident.status}`);
   // Signing starts the care relationship, so it is the one write that needs none beforehand.
-  return ctx.db.transaction().execute(async (trx) => {
+  return ctx.startCareRelationship(input.residentId, { action: 'create', resource: 'contract', fields: ['contract'], detail: { teamId: input.teamId } }, async (trx) => {
+    const resident = await trx.selectFrom('resident').select('status').where('id', '=', input.residentId).executeTakeFirstOrThrow();
+    if (resident.status !== 'active') throw conflict(`Resident record is ${resident.status}`, 'resident_not_active');
     if (await activeContract(trx, input.residentId, today)) throw conflict('Resident already has an active contract: renew or change team instead', 'contract_active');
-    const out = await startContract(trx, ctx, { ...input, startDate, previousId: null });
-    await ctx.audit({ action: 'create', resource: 'contract', residentId: input.residentId, accessBasis: 'care_team', detail: { contractId: out.id, teamId: input.teamId } }, trx);
-    return out;
+    return startContract(trx, ctx, { ...input, startDate, previousId: null });
   });
 }
 
-async function loadOwnContract(ctx: CareContext, contractId: string) {
-  const c = await ctx.db.selectFrom('contract as c').innerJoin('team as t', 't.id', 'c.team_id').select(['c.resident_id', 'c.team_id', 't.institution_id']).where('c.id', '=', contractId).executeTakeFirst();
-  if (!c) throw notFound('Contract');
+/** The contract's resident (for the resident's gate) and, inside the write, the signer check. */
+async function contractOfTeam(trx: Transaction<DB>, ctx: CareContext, contractId: string) {
+  const c = await trx.selectFrom('contract as c').innerJoin('team as t', 't.id', 'c.team_id').select(['c.resident_id', 'c.team_id', 't.institution_id']).where('c.id', '=', contractId).executeTakeFirstOrThrow();
   requireSigner(ctx, c.team_id, c.institution_id);
   return c;
 }
@@ -129,9 +126,10 @@ async function loadOwnContract(ctx: CareContext, contractId: string) {
  * current contract stays in force until its end; a lapsed one is marked superseded.
  */
 export async function renewContract(ctx: CareContext, contractId: string, input: { packageCode?: string | undefined; keyPopulations?: KeyPopulation[] | undefined }) {
-  const c = await loadOwnContract(ctx, contractId);
+  const residentId = await ctx.ownerOf('contract', contractId);
   const today = todayIso();
-  return ctx.writeForResident(c.resident_id, { action: 'create', resource: 'contract', fields: ['renewal'] }, async (trx) => {
+  return ctx.writeForResident(residentId, { action: 'create', resource: 'contract', fields: ['renewal'] }, async (trx) => {
+    await contractOfTeam(trx, ctx, contractId);
     const old = await trx.selectFrom('contract').selectAll().where('id', '=', contractId).forUpdate().executeTakeFirstOrThrow();
     if (old.status !== 'active') throw conflict(`Contract is ${old.status}`);
     const already = await trx.selectFrom('contract').select('id').where('previous_contract_id', '=', contractId).where('status', '=', 'active').executeTakeFirst();
@@ -164,24 +162,26 @@ async function endActiveContracts(trx: Transaction<DB>, residentId: string, stat
 }
 
 export async function terminateContract(ctx: CareContext, contractId: string, reason: string) {
-  const c = await loadOwnContract(ctx, contractId);
-  await ctx.writeForResident(c.resident_id, { action: 'update', resource: 'contract', fields: ['status'], reason }, async (trx) => {
+  const residentId = await ctx.ownerOf('contract', contractId);
+  await ctx.writeForResident(residentId, { action: 'update', resource: 'contract', fields: ['status'], reason }, async (trx) => {
+    await contractOfTeam(trx, ctx, contractId);
     const old = await trx.selectFrom('contract').select('status').where('id', '=', contractId).forUpdate().executeTakeFirstOrThrow();
     if (old.status !== 'active') throw conflict(`Contract is ${old.status}`);
-    await endActiveContracts(trx, c.resident_id, 'terminated', reason);
+    await endActiveContracts(trx, residentId, 'terminated', reason);
   });
   return { id: contractId, status: 'terminated' as const };
 }
 
 /** Change of team: the old contract ends (superseded) and a new one-year contract starts today with the new team. */
 export async function changeTeam(ctx: CareContext, contractId: string, input: { teamId: string; reason: string }) {
-  const c = await loadOwnContract(ctx, contractId);
-  if (c.team_id === input.teamId) throw badRequest('body.teamId', 'is already the contract team');
+  const residentId = await ctx.ownerOf('contract', contractId);
   const today = todayIso();
-  return ctx.writeForResident(c.resident_id, { action: 'update', resource: 'contract', fields: ['team_id'], reason: input.reason }, async (trx) => {
+  return ctx.writeForResident(residentId, { action: 'update', resource: 'contract', fields: ['team_id'], reason: input.reason }, async (trx) => {
+    const c = await contractOfTeam(trx, ctx, contractId);
+    if (c.team_id === input.teamId) throw badRequest('body.teamId', 'is already the contract team');
     const old = await trx.selectFrom('contract').selectAll().where('id', '=', contractId).forUpdate().executeTakeFirstOrThrow();
     if (old.status !== 'active') throw conflict(`Contract is ${old.status}`);
-    await endActiveContracts(trx, c.resident_id, 'superseded', `team change: ${input.reason}`);
+    await endActiveContracts(trx, residentId, 'superseded', `team change: ${input.reason}`);
     return startContract(trx, ctx, {
       residentId: old.resident_id,
       teamId: input.teamId,
@@ -194,15 +194,16 @@ export async function changeTeam(ctx: CareContext, contractId: string, input: { 
 }
 
 export async function listContracts(ctx: CareContext, residentId: string) {
-  await ctx.requireResidentAccess(residentId, { action: 'read', resource: 'contract' });
-  const rows = await ctx.db
+  const rows = await ctx.readResident(residentId, { action: 'read', resource: 'contract' }, (db) =>
+    db
     .selectFrom('contract as c')
     .innerJoin('team as t', 't.id', 'c.team_id')
     .innerJoin('service_package as p', 'p.code', 'c.package_code')
     .select(['c.id', 'c.team_id', 't.name as team_name', 'c.package_code', 'p.name as package_name', 'c.key_populations', 'c.start_date', 'c.end_date', 'c.status', 'c.end_reason'])
     .where('c.resident_id', '=', residentId)
     .orderBy('c.start_date', 'desc')
-    .execute();
+    .execute(),
+  );
   return rows.map((r) => ({
     id: r.id,
     teamId: r.team_id,

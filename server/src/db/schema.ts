@@ -161,6 +161,7 @@ export interface ElderlyAssessment {
 }
 
 export interface Encounter {
+  break_glass_id: string | null;
   cancel_reason: string | null;
   cancelled_at: Timestamp | null;
   cancelled_by: string | null;
@@ -231,6 +232,17 @@ export interface Grid {
   institution_id: string;
   name: string;
   team_id: string | null;
+}
+
+export interface IdentityCorrection {
+  corrected_at: Generated<Timestamp>;
+  corrected_by: string;
+  field: string;
+  id: Generated<string>;
+  previous_enc: Buffer | null;
+  previous_masked: string | null;
+  reason: string;
+  resident_id: string;
 }
 
 export interface Immunization {
@@ -471,6 +483,7 @@ export interface DB {
   encounter: Encounter;
   followup_visit: FollowupVisit;
   grid: Grid;
+  identity_correction: IdentityCorrection;
   immunization: Immunization;
   institution: Institution;
   medication: Medication;

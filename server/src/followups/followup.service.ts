@@ -161,8 +161,9 @@ function checkVisitDate(visitDate: string) {
 /** Live classification for the form as it is being filled; nothing is stored (the read is audited). */
 export async function previewFollowUp(ctx: CareContext, residentId: string, form: FollowUpForm): Promise<FollowUpOutcome> {
   checkVisitDate(form.visitDate);
-  await ctx.requireResidentAccess(residentId, { action: 'read', resource: 'followup_visit', fields: ['previous_visit'] });
-  const state = await loadClinicalState(ctx.db, residentId, form.programme, form.visitDate);
+  const state = await ctx.readResident(residentId, { action: 'read', resource: 'followup_visit', fields: ['previous_visit'] }, (db) =>
+    loadClinicalState(db, residentId, form.programme, form.visitDate),
+  );
   return classify(form, state);
 }
 

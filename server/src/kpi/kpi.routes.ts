@@ -12,7 +12,8 @@ const Period = {
   from: z.iso.date().default(() => `${todayIso().slice(0, 4)}-01-01`),
   to: z.iso.date().default(() => todayIso()),
 };
-const Fraction = z.object({ numerator: z.number().int(), denominator: z.number().int(), rate: z.number().nullable() });
+/** A cell; `suppressed` when a count of 1–4 is withheld from an aggregate-only role (numbers then null, shown as <5). */
+const Fraction = z.object({ numerator: z.number().int().nullable(), denominator: z.number().int().nullable(), rate: z.number().nullable(), suppressed: z.boolean() });
 
 export const kpiRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/kpi/indicators', {

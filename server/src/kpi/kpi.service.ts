@@ -1,8 +1,10 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
-import type { CareContext } from '../http/care-context.js';
+import type { CareContext, SharedDB } from '../http/care-context.js';
+import { contractInForce, type AccessBasis } from '../access/care-relationship.js';
 import { badRequest, forbidden } from '../http/errors.js';
 import { isClinical } from '../auth/actor.js';
+import { isSmallCell, suppressSmallCells } from '../access/small-cells.js';
 import { addYears, addDays } from '../chronic/rules/age.js';
 import { ELDERLY_MIN_AGE } from '../chronic/thresholds.js';
 import { todayIso } from '../shared/dates.js';
@@ -148,8 +150,7 @@ function sourceRows(source: Source, s: KpiScope, today: string): RawBuilder<unkn
            coalesce(m.visited_postpartum, false) AS delivered_visited_postpartum
       FROM resident r
       LEFT JOIN institution i ON i.id = r.home_institution_id
-      LEFT JOIN contract c ON c.resident_id = r.id AND c.start_date <= ${to}::date AND c.end_date > ${to}::date
-                          AND (c.status = 'active' OR c.ended_at >= (${to}::date + 1))
+      LEFT JOIN contract c ON c.resident_id = r.id AND ${contractInForce('c', to)}
       LEFT JOIN mothers m ON m.resident_id = r.id
       LEFT JOIN resident_activity ra ON ra.resident_id = r.id
      WHERE r.status = 'active' AND r.created_at < (${to}::date + 1) AND ${scopeFilter(a, s)}`;
@@ -170,7 +171,19 @@ async function withKpiSettings<T>(db: Kysely<DB>, parallelWorkers: number, work:
 
 const rate = (num: number, den: number) => (den === 0 ? null : Math.round((num / den) * 10_000) / 10_000);
 
-async function groupNames(db: Kysely<DB>, level: KpiLevel, ids: string[]): Promise<Map<string, string>> {
+
+export interface KpiCell {
+  numerator: number | null;
+  denominator: number | null;
+  rate: number | null;
+  suppressed: boolean;
+}
+const exactCell = (num: number, den: number): KpiCell => ({ numerator: num, denominator: den, rate: rate(num, den), suppressed: false });
+/** A cell whose numerator or denominator is 1–4 is withheld whole (shown as <5): the rate would give it away. */
+export const smallCellSafe = (num: number, den: number): KpiCell =>
+  isSmallCell(num) || isSmallCell(den) ? { numerator: null, denominator: null, rate: null, suppressed: true } : exactCell(num, den);
+
+async function groupNames(db: Kysely<SharedDB>, level: KpiLevel, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
   const rows =
     level === 'institution'
@@ -205,31 +218,35 @@ export async function computeKpis(ctx: CareContext, s: KpiScope, codes: readonly
   requireKpiAccess(ctx, s);
   const today = todayIso();
   const sources = [...new Set(codes.map((c) => INDICATOR_SQL[c].source))];
-  const perSource = await Promise.all(
-    sources.map(async (source) => {
-      const mine = codes.filter((c) => INDICATOR_SQL[c].source === source);
-      const counts = mine.flatMap((c, k) => [
-        sql`count(*) FILTER (WHERE ${INDICATOR_SQL[c].den})::int AS ${sql.ref(`den_${k}`)}`,
-        sql`count(*) FILTER (WHERE ${INDICATOR_SQL[c].num})::int AS ${sql.ref(`num_${k}`)}`,
-      ]);
-      const { rows } = await withKpiSettings(ctx.db, source === 'population' ? 2 : 0, (trx) =>
-        sql<Record<string, number> & { group_id: string | null }>`
-          SELECT x.group_id::text AS group_id, ${sql.join(counts)} FROM (${sourceRows(source, s, today)}) x GROUP BY x.group_id`.execute(trx),
-      );
-      return mine.map((code, k) => ({ code, rows: rows.map((r) => ({ group_id: r.group_id, den: r[`den_${k}`]!, num: r[`num_${k}`]! })) }));
-    }),
-  );
-  const byCode = new Map(perSource.flat().map((r) => [r.code, r]));
-  const results = codes.map((code) => byCode.get(code)!);
+  const { results, names, groupIds } = await ctx.aggregate({ action: 'aggregate', resource: 'kpi', detail: { level: s.level, id: s.id, from: s.from, to: s.to } }, async (db) => {
+    const perSource = await Promise.all(
+      sources.map(async (source) => {
+        const mine = codes.filter((c) => INDICATOR_SQL[c].source === source);
+        const counts = mine.flatMap((c, k) => [
+          sql`count(*) FILTER (WHERE ${INDICATOR_SQL[c].den})::int AS ${sql.ref(`den_${k}`)}`,
+          sql`count(*) FILTER (WHERE ${INDICATOR_SQL[c].num})::int AS ${sql.ref(`num_${k}`)}`,
+        ]);
+        const { rows } = await withKpiSettings(db, source === 'population' ? 2 : 0, (trx) =>
+          sql<Record<string, number> & { group_id: string | null }>`
+            SELECT x.group_id::text AS group_id, ${sql.join(counts)} FROM (${sourceRows(source, s, today)}) x GROUP BY x.group_id`.execute(trx),
+        );
+        return mine.map((code, k) => ({ code, rows: rows.map((r) => ({ group_id: r.group_id, den: r[`den_${k}`]!, num: r[`num_${k}`]! })) }));
+      }),
+    );
+    const byCode = new Map(perSource.flat().map((r) => [r.code, r]));
+    const results = codes.map((code) => byCode.get(code)!);
+    const groupIds = [...new Set(results.flatMap((r) => r.rows.map((g) => g.group_id)).filter((g): g is string => g !== null))];
+    const names = await groupNames(ctx.shared, CHILD_LEVEL[s.level], groupIds);
+    return { results, names, groupIds };
+  });
   const childLevel = CHILD_LEVEL[s.level];
-  const groupIds = [...new Set(results.flatMap((r) => r.rows.map((g) => g.group_id)).filter((g): g is string => g !== null))];
-  const names = await groupNames(ctx.db, childLevel, groupIds);
-  await ctx.audit({ action: 'aggregate', resource: 'kpi', detail: { level: s.level, id: s.id, from: s.from, to: s.to } });
+  // Aggregate-only roles never see a count that could point at a few people (1–4), at any level.
+  const cell = suppressSmallCells(ctx.actor.role) ? smallCellSafe : exactCell;
   const indicators = results.map(({ code, rows }) => {
     const numerator = rows.reduce((n, r) => n + r.num, 0);
     const denominator = rows.reduce((n, r) => n + r.den, 0);
     const def = INDICATORS[code];
-    return { code, nameZh: def.nameZh, nameEn: def.nameEn, numerator, denominator, rate: rate(numerator, denominator), target: def.target };
+    return { code, nameZh: def.nameZh, nameEn: def.nameEn, ...cell(numerator, denominator), target: def.target };
   });
   const breakdown =
     s.level === 'doctor'
@@ -241,7 +258,7 @@ export async function computeKpis(ctx: CareContext, s: KpiScope, codes: readonly
             indicators: Object.fromEntries(
               results.map(({ code, rows }) => {
                 const g = rows.find((r) => r.group_id === id);
-                return [code, { numerator: g?.num ?? 0, denominator: g?.den ?? 0, rate: rate(g?.num ?? 0, g?.den ?? 0) }];
+                return [code, cell(g?.num ?? 0, g?.den ?? 0)];
               }),
             ),
           }))
@@ -262,17 +279,23 @@ export async function drillDown(ctx: CareContext, s: KpiScope, code: IndicatorCo
   validatePeriod(s.from, s.to);
   if (s.level === 'team' && !ctx.actor.teamIds.includes(s.id)) throw forbidden('Not a member of this team');
   if (s.level === 'doctor' && s.id !== ctx.actor.userId) {
-    const shared = await ctx.db.selectFrom('team_member').select('team_id').where('user_id', '=', s.id).where('team_id', 'in', ctx.actor.teamIds.length ? ctx.actor.teamIds : ['00000000-0000-0000-0000-000000000000']).executeTakeFirst();
+    const shared = await ctx.shared.selectFrom('team_member').select('team_id').where('user_id', '=', s.id).where('team_id', 'in', ctx.actor.teamIds.length ? ctx.actor.teamIds : ['00000000-0000-0000-0000-000000000000']).executeTakeFirst();
     if (!shared) throw forbidden('Not a colleague of this doctor');
   }
   const def = INDICATOR_SQL[code];
   const filter = set === 'numerator' ? def.num : set === 'denominator' ? def.den : sql`(${def.den}) AND NOT (${def.num})`;
-  const { rows } = await sql<{ id: string; name: string; sex: string; birth_date: string; national_id_masked: string | null; units: number }>`
-    SELECT r.id, r.name, r.sex, r.birth_date, r.national_id_masked, count(*)::int AS units
-      FROM (${sourceRows(def.source, s, todayIso())}) x JOIN resident r ON r.id = x.resident_id
-     WHERE ${filter}
-     GROUP BY r.id, r.name, r.sex, r.birth_date, r.national_id_masked
-     ORDER BY r.name LIMIT ${limit}`.execute(ctx.db);
-  await ctx.audit(rows.map((r) => ({ action: 'read' as const, resource: 'kpi.drilldown', residentId: r.id, fields: ['name'], accessBasis: 'care_team', detail: { code, set } })));
-  return rows.map((r) => ({ id: r.id, name: r.name, sex: r.sex, birthDate: r.birth_date, nationalIdMasked: r.national_id_masked, units: r.units }));
+  // The residents behind the number, joined against the care-relationship query: a resident who
+  // left the team's care leaves the list; each one shown is audited with the basis found.
+  const rows = await ctx.listResidents({ resource: 'kpi.drilldown', fields: ['name'], detail: { code, set } }, async (accessible, db, today) => {
+    const { rows } = await sql<{ resident_id: string; access_basis: AccessBasis; name: string; sex: string; birth_date: string; national_id_masked: string | null; units: number }>`
+      SELECT r.id AS resident_id, acc.basis AS access_basis, r.name, r.sex, r.birth_date, r.national_id_masked, count(*)::int AS units
+        FROM (${sourceRows(def.source, s, today)}) x
+        JOIN ${accessible} acc ON acc.resident_id = x.resident_id
+        JOIN resident r ON r.id = x.resident_id
+       WHERE ${filter}
+       GROUP BY r.id, acc.basis, r.name, r.sex, r.birth_date, r.national_id_masked
+       ORDER BY r.name LIMIT ${limit}`.execute(db);
+    return rows;
+  });
+  return rows.map((r) => ({ id: r.resident_id, name: r.name, sex: r.sex, birthDate: r.birth_date, nationalIdMasked: r.national_id_masked, units: r.units }));
 }

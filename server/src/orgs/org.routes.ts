@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses } from '../http/errors.js';
+import { careContext } from '../http/care-context.js';
 
 const Institution = z.object({
   id: z.string().uuid(),
@@ -14,7 +15,6 @@ const Institution = z.object({
 
 /** The organisation tree: not personal data, readable by any logged-in user. */
 export const orgRoutes: FastifyPluginAsyncZod = async (app) => {
-  const db = app.deps.database.db;
   app.get(
     '/institutions',
     {
@@ -24,7 +24,8 @@ export const orgRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ region: z.object({ code: z.string(), name: z.string() }).nullable(), items: z.array(Institution) }), ...errorResponses },
       },
     },
-    async () => {
+    async (request) => {
+      const db = careContext(request).shared;
       const [region, institutions, teams] = await Promise.all([
         db.selectFrom('region').select(['code', 'name']).orderBy('code').executeTakeFirst(),
         db.selectFrom('institution').select(['id', 'code', 'name', 'name_en', 'kind', 'parent_id']).orderBy('code').execute(),

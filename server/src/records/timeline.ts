@@ -17,8 +17,7 @@ export interface TimelineEntry {
  * (resident_id, date) index and limited before the union, so a long record stays cheap.
  */
 export async function residentTimeline(ctx: CareContext, residentId: string, limit: number): Promise<TimelineEntry[]> {
-  await ctx.requireResidentAccess(residentId, { action: 'read', resource: 'timeline', fields: ['timeline'] });
-  const { rows } = await sql<{
+  const { rows } = await ctx.readResident(residentId, { action: 'read', resource: 'timeline', fields: ['timeline'] }, (db) => sql<{
     kind: TimelineEntry['kind'];
     id: string;
     occurred_at: Date;
@@ -78,7 +77,7 @@ export async function residentTimeline(ctx: CareContext, residentId: string, lim
            inst.name AS institution_name, items.status, items.source
       FROM items LEFT JOIN institution inst ON inst.id = items.institution_id
      ORDER BY items.occurred_at DESC, items.kind
-     LIMIT ${limit}`.execute(ctx.db);
+     LIMIT ${limit}`.execute(db));
   return rows.map((r) => ({
     kind: r.kind,
     id: r.id,

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { careContext, type CareContext } from '../http/care-context.js';
-import { badRequest, conflict, errorResponses, forbidden, notFound } from '../http/errors.js';
-import { isClinical } from '../auth/actor.js';
+import { badRequest, conflict, errorResponses, notFound } from '../http/errors.js';
 import { DuplicateCandidate, ResidentIdParams } from './resident.schemas.js';
 import { findDuplicateCandidates } from './duplicates.js';
 
@@ -25,15 +24,20 @@ const RESIDENT_OWNED_TABLES = [
 type OwnedTable = (typeof RESIDENT_OWNED_TABLES)[number];
 type MovedEntries = { table: OwnedTable; ids: string[] }[];
 
+/**
+ * Merges two records of one person. Needs a care relationship with both (break-the-glass never
+ * becomes one through a merge) and refuses two different national IDs: those are two people, unless
+ * an administrator has recorded that one was entered in error (an identity correction).
+ */
 async function mergeResidents(ctx: CareContext, a: string, b: string, reason: string, score: number | null) {
-  if (!isClinical(ctx.actor)) throw forbidden('Only clinical staff merge records');
+  ctx.requireClinical('Merging records');
   if (a === b) throw badRequest('body.residentB', 'must differ from residentA');
-  // Both records must be within the actor's reach; each check is audited.
-  await ctx.requireResidentAccess(a, { action: 'read', resource: 'resident', fields: ['merge_check'] });
-  await ctx.requireResidentAccess(b, { action: 'read', resource: 'resident', fields: ['merge_check'] });
-  return ctx.db.transaction().execute(async (trx) => {
-    const rows = await trx.selectFrom('resident').select(['id', 'created_at', 'status']).where('id', 'in', [a, b]).forUpdate().execute();
-    if (rows.some((r) => r.status === 'merged')) throw conflict('One of the records is already merged');
+  return ctx.writeForResidents([a, b], { action: 'merge', resource: 'resident', reason, fields: ['merge'] }, async (trx) => {
+    const rows = await trx.selectFrom('resident').select(['id', 'created_at', 'status', 'national_id_bidx']).where('id', 'in', [a, b]).forUpdate().execute();
+    if (rows.some((r) => r.status === 'merged')) throw conflict('One of the records is already merged', 'already_merged');
+    if (rows[0]!.national_id_bidx && rows[1]!.national_id_bidx && rows[0]!.national_id_bidx !== rows[1]!.national_id_bidx) {
+      throw conflict('The two records carry different national IDs: they are two people. An administrator must record an identity correction first.', 'different_national_ids');
+    }
     // WS/T 517 §6.1: a duplicate merges into the earlier record.
     const [survivor, merged] = [...rows].sort((x, y) => +new Date(x.created_at) - +new Date(y.created_at) || x.id.localeCompare(y.id));
     // One active enrolment per programme: two running programmes must be reconciled (one ended) first.
@@ -45,7 +49,7 @@ async function mergeResidents(ctx: CareContext, a: string, b: string, reason: st
       .groupBy('programme')
       .having((eb) => eb.fn.countAll(), '>', 1)
       .executeTakeFirst();
-    if (clash) throw conflict(`Both records are enrolled in ${clash.programme} management: end one enrolment before merging`);
+    if (clash) throw conflict(`Both records are enrolled in ${clash.programme} management: end one enrolment before merging`, 'programme_clash');
     const moved: MovedEntries = [];
     for (const table of RESIDENT_OWNED_TABLES) {
       const ids = await trx
@@ -56,50 +60,78 @@ async function mergeResidents(ctx: CareContext, a: string, b: string, reason: st
         .execute();
       if (ids.length) moved.push({ table, ids: ids.map((r) => (r as { id: string }).id) });
     }
+    // The merged-away record keeps its national ID (search by it answers with the survivor); the
+    // survivor takes it over when it has none.
     await trx.updateTable('resident').set({ status: 'merged', merged_into_id: survivor!.id, updated_at: new Date() }).where('id', '=', merged!.id).execute();
     const merge = await trx
       .insertInto('resident_merge')
       .values({ survivor_id: survivor!.id, merged_id: merged!.id, score, reason, moved_entries: JSON.stringify(moved), merged_by: ctx.actor.userId })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await ctx.audit(
-      [
-        { action: 'merge', resource: 'resident', residentId: survivor!.id, reason, detail: { mergeId: merge.id, mergedId: merged!.id } },
-        { action: 'merge', resource: 'resident', residentId: merged!.id, reason, detail: { mergeId: merge.id, survivorId: survivor!.id } },
-      ],
-      trx,
-    );
     return { mergeId: merge.id, survivorId: survivor!.id, mergedId: merged!.id, movedEntries: moved.reduce((n, m) => n + m.ids.length, 0) };
   });
 }
 
 async function unmerge(ctx: CareContext, mergeId: string, reason: string) {
-  if (!isClinical(ctx.actor)) throw forbidden('Only clinical staff unmerge records');
-  const merge = await ctx.db.selectFrom('resident_merge').selectAll().where('id', '=', mergeId).executeTakeFirst();
-  if (!merge) throw notFound('Merge');
-  if (merge.unmerged_at) throw conflict('Already unmerged');
-  await ctx.requireResidentAccess(merge.survivor_id, { action: 'read', resource: 'resident', fields: ['unmerge_check'] });
-  await ctx.db.transaction().execute(async (trx) => {
+  ctx.requireClinical('Unmerging records');
+  const survivorId = await ctx.ownerOf('resident_merge', mergeId);
+  return ctx.writeForResidents([survivorId], { action: 'unmerge', resource: 'resident', reason, detail: { mergeId } }, async (trx) => {
+    const merge = await trx.selectFrom('resident_merge').selectAll().where('id', '=', mergeId).forUpdate().executeTakeFirstOrThrow();
+    if (merge.unmerged_at) throw conflict('Already unmerged', 'already_unmerged');
     for (const { table, ids } of merge.moved_entries as MovedEntries) {
       await trx.updateTable(table).set({ resident_id: merge.merged_id } as never).where('id', 'in', ids).execute();
     }
-    await trx.updateTable('resident').set({ status: 'active', merged_into_id: null, updated_at: new Date() }).where('id', '=', merge.merged_id).execute();
+    const restored = await trx
+      .updateTable('resident')
+      .set({ status: 'active', merged_into_id: null, updated_at: new Date() })
+      .where('id', '=', merge.merged_id)
+      .where('status', '=', 'merged')
+      .returning('id')
+      .executeTakeFirst();
+    if (!restored) throw conflict('The merged record is no longer merged', 'already_unmerged');
     await trx
       .updateTable('resident_merge')
       .set({ unmerged_at: new Date(), unmerged_by: ctx.actor.userId, unmerge_reason: reason })
       .where('id', '=', mergeId)
+      .where('unmerged_at', 'is', null)
       .execute();
-    await ctx.audit(
-      [
-        { action: 'unmerge', resource: 'resident', residentId: merge.survivor_id, reason, detail: { mergeId } },
-        { action: 'unmerge', resource: 'resident', residentId: merge.merged_id, reason, detail: { mergeId } },
-      ],
-      trx,
-    );
+    await ctx.audit({ action: 'unmerge', resource: 'resident', residentId: merge.merged_id, reason, detail: { mergeId } }, trx);
+    return { survivorId: merge.survivor_id, restoredId: merge.merged_id };
   });
-  return { survivorId: merge.survivor_id, restoredId: merge.merged_id };
 }
 
+/**
+ * An administrator of the resident's home institution records that the national ID on a record was
+ * entered in error: the value leaves the record (kept encrypted in the correction, with the reason),
+ * so the record can then be merged with the person's true record.
+ */
+async function correctNationalId(ctx: CareContext, residentId: string, reason: string) {
+  return ctx.oversee(async (db) => {
+    return db.transaction().execute(async (trx) => {
+      const r = await trx
+        .selectFrom('resident')
+        .select(['id', 'national_id_enc', 'national_id_masked', 'home_institution_id'])
+        .where('id', '=', residentId)
+        .where('status', '<>', 'merged')
+        .forUpdate()
+        .executeTakeFirst();
+      if (!r || r.home_institution_id !== ctx.actor.institutionId) throw notFound('Resident of this institution');
+      if (!r.national_id_enc) throw conflict('The record has no national ID to correct', 'no_national_id');
+      const row = await trx
+        .insertInto('identity_correction')
+        .values({ resident_id: residentId, field: 'national_id', previous_enc: r.national_id_enc, previous_masked: r.national_id_masked, reason, corrected_by: ctx.actor.userId })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await trx.updateTable('resident').set({ national_id_enc: null, national_id_bidx: null, national_id_masked: null, updated_at: new Date() }).where('id', '=', residentId).execute();
+      await trx
+        .insertInto('change_log')
+        .values({ resident_id: residentId, table_name: 'resident.national_id', row_id: residentId, changed_by: ctx.actor.userId, reason, before: JSON.stringify({ masked: r.national_id_masked }), after: JSON.stringify({ masked: null }) })
+        .execute();
+      await ctx.audit({ action: 'update', resource: 'resident.national_id', residentId, reason, accessBasis: 'administration', fields: ['national_id'], detail: { correctionId: row.id } }, trx);
+      return { id: row.id };
+    });
+  });
+}
 
 export const mpiRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -114,10 +146,11 @@ export const mpiRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const ctx = careContext(request);
-      await ctx.requireResidentAccess(request.params.id, { action: 'read', resource: 'resident', fields: ['duplicates'] });
-      const r = await ctx.db.selectFrom('resident').select(['name', 'birth_date', 'sex', 'phone_enc']).where('id', '=', request.params.id).executeTakeFirstOrThrow();
+      const r = await ctx.readResident(request.params.id, { action: 'read', resource: 'resident', fields: ['duplicates'] }, (db) =>
+        db.selectFrom('resident').select(['name', 'birth_date', 'sex', 'phone_enc', 'national_id_bidx']).where('id', '=', request.params.id).executeTakeFirstOrThrow(),
+      );
       const phone = r.phone_enc ? ctx.crypto.decrypt(r.phone_enc) : null;
-      const items = await findDuplicateCandidates(ctx.db, ctx.crypto, { name: r.name, birthDate: r.birth_date, sex: r.sex, phone }, request.params.id);
+      const items = await findDuplicateCandidates(ctx, { name: r.name, birthDate: r.birth_date, sex: r.sex, phone, nationalIdBidx: r.national_id_bidx }, request.params.id);
       return { items };
     },
   );
@@ -158,5 +191,19 @@ export const mpiRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => unmerge(careContext(request), request.params.mergeId, request.body.reason),
+  );
+
+  app.post(
+    '/mpi/residents/:id/identity-corrections',
+    {
+      schema: {
+        tags: ['master index'],
+        summary: 'Administrator: record that the national ID on this record was entered in error (it leaves the record, kept with the reason)',
+        params: ResidentIdParams,
+        body: z.strictObject({ field: z.literal('national_id'), reason: z.string().trim().min(5).max(500) }),
+        response: { 201: z.object({ id: z.string().uuid() }), ...errorResponses },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await correctNationalId(careContext(request), request.params.id, request.body.reason)),
   );
 };

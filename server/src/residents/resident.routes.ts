@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { careContext } from '../http/care-context.js';
-import { errorResponses } from '../http/errors.js';
-import { BREAK_GLASS_HOURS } from '../access/resident-access.js';
+import { badRequest, errorResponses } from '../http/errors.js';
+import { BREAK_GLASS_HOURS } from '../access/care-relationship.js';
 import {
   CreateResidentBody,
   DuplicateCandidate,
@@ -19,6 +19,7 @@ import {
   BREAK_GLASS_MIN_REASON,
   createResident,
   readResidentRecord,
+  recordEmergencyNote,
   searchResidents,
   updateBasicInfo,
 } from './resident.service.js';
@@ -104,7 +105,7 @@ export const residentRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Emergency access without a care relationship; the reason is audited and flagged for review',
         params: ResidentIdParams,
         body: z.strictObject({ reason: z.string().trim().min(BREAK_GLASS_MIN_REASON, `must explain the emergency in at least ${BREAK_GLASS_MIN_REASON} characters`).max(1000) }),
-        response: { 201: z.object({ expiresAt: z.string() }), ...errorResponses },
+        response: { 201: z.object({ id: z.string().uuid(), expiresAt: z.string() }), ...errorResponses },
       },
     },
     async (request, reply) =>
@@ -140,5 +141,26 @@ export const residentRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => ({ items: await accessLog(careContext(request), request.params.id, request.query.limit) }),
+  );
+
+  app.post(
+    '/residents/:id/emergency-notes',
+    {
+      schema: {
+        tags: ['access'],
+        summary: 'The emergency note of a break-the-glass access (an emergency encounter tied to it); the one write break-the-glass allows',
+        params: ResidentIdParams,
+        body: z.strictObject({
+          note: z.string().trim().min(1).max(2000),
+          occurredAt: z.iso.datetime({ offset: true }).optional().describe('when the emergency care happened; now when absent, never in the future'),
+        }),
+        response: { 201: z.object({ id: z.string().uuid() }), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const occurredAt = request.body.occurredAt ? new Date(request.body.occurredAt) : new Date();
+      if (occurredAt.getTime() > Date.now() + 60_000) throw badRequest('body.occurredAt', 'is in the future');
+      return reply.status(201).send(await recordEmergencyNote(careContext(request), request.params.id, request.body.note, occurredAt));
+    },
   );
 };

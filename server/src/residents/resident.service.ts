@@ -1,9 +1,10 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
 import type { CareContext } from '../http/care-context.js';
 import { conflict, forbidden, notFound } from '../http/errors.js';
-import { isClinical } from '../auth/actor.js';
-import { resolveResidentsAccess } from '../access/resident-access.js';
-import { ageOn } from '../chronic/rules/age.js';
+import { contractInForce, type AccessBasis } from '../access/care-relationship.js';
+import { openTasks, responsibleTeam } from '../care-tasks/care-tasks.js';
+import { addDays, ageOn } from '../chronic/rules/age.js';
 import { todayIso } from '../shared/dates.js';
 import { validateNationalId } from './national-id.js';
 import { MOBILE_PHONE, type BasicInfo, type CreateResidentBody, type ResidentRecord } from './resident.schemas.js';
@@ -21,24 +22,30 @@ export function classifyQuery(q: string): SearchBy {
 }
 
 export async function createResident(ctx: CareContext, body: CreateResidentBody) {
-  if (!isClinical(ctx.actor)) throw forbidden('Only clinical staff register residents');
+  ctx.requireClinical('Registration');
   const identity = resolveIdentity(body, ctx.crypto);
-  if (identity.protectedColumns.national_id_bidx) {
-    const existing = await ctx.db
-      .selectFrom('resident')
-      .select('id')
-      .where('national_id_bidx', '=', identity.protectedColumns.national_id_bidx)
-      .where('status', '<>', 'merged')
-      .executeTakeFirst();
-    if (existing) throw conflict(`A resident with this national ID already exists (${existing.id})`, 'duplicate_national_id');
+  const nationalIdBidx = identity.protectedColumns.national_id_bidx ?? null;
+  if (nationalIdBidx) {
+    // The person is already on file: say so (audited as an identification), and hand over the
+    // record's id only to someone who may open it.
+    const existing = await ctx.identify(
+      { action: 'search', resource: 'resident', fields: ['exists'], detail: { by: 'national_id', purpose: 'registration' } },
+      async (db) => (await db.selectFrom('resident').select('id').where('national_id_bidx', '=', nationalIdBidx).where('status', '<>', 'merged').execute()).map((r) => r.id),
+      async (_db, ids) => ids.map((id) => ({ id })),
+    );
+    if (existing[0]) {
+      const visible = existing[0].access ? ` (${existing[0].id})` : '; find it by national ID search';
+      throw conflict(`A resident with this national ID is already registered${visible}`, 'duplicate_national_id');
+    }
   }
-  const duplicates = await findDuplicateCandidates(ctx.db, ctx.crypto, {
+  const duplicates = await findDuplicateCandidates(ctx, {
     name: body.name,
     birthDate: identity.birthDate,
     sex: identity.sex,
     phone: body.phone ?? null,
+    nationalIdBidx,
   });
-  return ctx.db.transaction().execute(async (trx) => {
+  const created = await ctx.registerResident(Object.keys(body), async (trx) => {
     const row = await trx
       .insertInto('resident')
       .values({
@@ -60,102 +67,100 @@ export async function createResident(ctx: CareContext, body: CreateResidentBody)
         .values(body.identifiers.map((i) => ({ resident_id: row.id, ...protectIdentifier(ctx.crypto, i.system, i.value) })))
         .execute();
     }
-    await ctx.audit({ action: 'create', resource: 'resident', residentId: row.id, fields: Object.keys(body) }, trx);
-    return { id: row.id, possibleDuplicates: duplicates };
+    return { id: row.id };
   });
+  return { id: created.id, possibleDuplicates: duplicates };
 }
 
+interface SummaryRow {
+  id: string;
+  name: string;
+  sex: string;
+  birth_date: string;
+  national_id_masked: string | null;
+  phone_masked: string | null;
+  institution_name: string | null;
+  team_name: string | null;
+}
+
+/** What a search shows of each resident: identification only (masked identifiers, home centre, team). */
+function summaryColumns(today: string) {
+  return sql`r.id, r.name, r.sex, r.birth_date, r.national_id_masked, r.phone_masked, i.name AS institution_name,
+    (SELECT t.name FROM contract c JOIN team t ON t.id = c.team_id
+      WHERE c.resident_id = r.id AND ${contractInForce('c', today)} LIMIT 1) AS team_name`;
+}
+
+const SEARCH_FIELDS = ['name', 'sex', 'birthDate', 'nationalIdMasked', 'phoneMasked'];
+
 /**
- * Master-index search. The query's shape picks the key: a national ID or a phone goes through its
- * blind index, other identifiers through theirs, names by prefix first and trigram similarity
- * only when the prefix finds too few. Results carry demographics for identification only; each
- * resident shown is audited.
+ * Master-index search. An exact identifier the clinician holds (national ID, phone, other card)
+ * identifies the resident even without a care relationship — to sign them, or to break the glass —
+ * and shows demographics only. A name is browsing: it searches only the residents the actor has a
+ * care relationship with (the care-relationship query, in SQL), by prefix first and trigram
+ * similarity when the prefix finds too few. Every resident shown is audited with its basis.
  */
 export async function searchResidents(ctx: CareContext, q: string, limit: number) {
-  if (!isClinical(ctx.actor)) throw forbidden('Resident search is for clinical staff');
+  ctx.requireClinical('Resident search');
   const by = classifyQuery(q);
-  const db = ctx.db;
-  let ids: string[] = [];
-  if (by === 'national_id') {
-    const id = q.trim().toUpperCase();
-    const check = validateNationalId(id);
-    if (check.valid) {
-      // A record merged away is answered with the record it was merged into.
-      const rows = await db
-        .selectFrom('resident')
-        .select((eb) => eb.fn.coalesce('merged_into_id', 'id').as('id'))
-        .where('national_id_bidx', '=', ctx.crypto.blindIndex('national_id', id))
-        .execute();
-      ids = [...new Set(rows.map((r) => r.id))];
-    }
-  } else if (by === 'phone') {
-    const rows = await db.selectFrom('resident').select('id').where('phone_bidx', '=', ctx.crypto.blindIndex('phone', q.trim())).limit(limit).execute();
-    ids = rows.map((r) => r.id);
-  } else if (by === 'identifier') {
-    const rows = await db
-      .selectFrom('resident_identifier')
-      .select('resident_id')
-      .where('value_bidx', '=', ctx.crypto.blindIndex('identifier', q.trim().toUpperCase()))
-      .limit(limit)
-      .execute();
-    ids = rows.map((r) => r.resident_id);
-  } else {
+  const today = todayIso();
+  let found: (SummaryRow & { access: AccessBasis | null })[];
+  if (by === 'name') {
     const name = q.trim();
     const escaped = name.replace(/[\\%_]/g, (c) => `\\${c}`);
-    // Byte-order prefix scan on resident_name_c_idx: the first page comes straight off the index.
-    const prefix = await sql<{ id: string }>`
-      SELECT id FROM resident
-       WHERE (name COLLATE "C") LIKE ${`${escaped}%`} AND status <> 'merged'
-       ORDER BY (name COLLATE "C"), birth_date
-       LIMIT ${limit}`.execute(db);
-    ids = prefix.rows.map((r) => r.id);
-    if (ids.length < limit && name.length >= 2) {
-      const fuzzy = await sql<{ id: string }>`
-        SELECT id FROM resident
-        WHERE name % ${name} AND status <> 'merged' AND NOT (id = ANY(${ids}::uuid[]))
-        ORDER BY similarity(name, ${name}) DESC, name
-        LIMIT ${limit - ids.length}`.execute(db);
-      ids = ids.concat(fuzzy.rows.map((r) => r.id));
-    }
+    const rows = await ctx.listResidents({ action: 'search', resource: 'resident', fields: SEARCH_FIELDS, detail: { by } }, async (accessible, db) => {
+      const { rows } = await sql<SummaryRow & { resident_id: string; access_basis: AccessBasis; rank: number }>`
+        SELECT ${summaryColumns(today)}, r.id AS resident_id, acc.basis AS access_basis,
+               CASE WHEN (r.name COLLATE "C") LIKE ${`${escaped}%`} THEN 0 ELSE 1 END AS rank
+          FROM ${accessible} acc
+          JOIN resident r ON r.id = acc.resident_id
+          LEFT JOIN institution i ON i.id = r.home_institution_id
+         WHERE r.status <> 'merged'
+           AND ((r.name COLLATE "C") LIKE ${`${escaped}%`} OR (${name.length >= 2} AND r.name % ${name}))
+         ORDER BY rank, CASE WHEN (r.name COLLATE "C") LIKE ${`${escaped}%`} THEN 1 ELSE similarity(r.name, ${name}) END DESC, (r.name COLLATE "C"), r.birth_date
+         LIMIT ${limit}`.execute(db);
+      return rows;
+    });
+    found = rows.map((r) => ({ ...r, access: r.access_basis }));
+  } else {
+    found = await ctx.identify(
+      { action: 'search', resource: 'resident', fields: SEARCH_FIELDS, detail: { by } },
+      async (db) => {
+        if (by === 'national_id') {
+          const id = q.trim().toUpperCase();
+          if (!validateNationalId(id).valid) return [];
+          // A record merged away is answered with the record it was merged into.
+          const rows = await db
+            .selectFrom('resident')
+            .select((eb) => eb.fn.coalesce('merged_into_id', 'id').as('id'))
+            .where('national_id_bidx', '=', ctx.crypto.blindIndex('national_id', id))
+            .execute();
+          return [...new Set(rows.map((r) => r.id))];
+        }
+        if (by === 'phone') {
+          const rows = await db.selectFrom('resident').select('id').where('phone_bidx', '=', ctx.crypto.blindIndex('phone', q.trim())).where('status', '<>', 'merged').limit(limit).execute();
+          return rows.map((r) => r.id);
+        }
+        const rows = await db
+          .selectFrom('resident_identifier')
+          .select('resident_id')
+          .where('value_bidx', '=', ctx.crypto.blindIndex('identifier', q.trim().toUpperCase()))
+          .limit(limit)
+          .execute();
+        return [...new Set(rows.map((r) => r.resident_id))];
+      },
+      async (db, ids) => {
+        const { rows } = await sql<SummaryRow>`
+          SELECT ${summaryColumns(today)} FROM resident r LEFT JOIN institution i ON i.id = r.home_institution_id
+           WHERE r.id = ANY(${ids}::uuid[])`.execute(db);
+        const order = new Map(ids.map((id, i) => [id, i]));
+        return rows.sort((x, y) => order.get(x.id)! - order.get(y.id)!);
+      },
+    );
   }
-  if (ids.length === 0) {
-    await ctx.audit({ action: 'search', resource: 'resident', detail: { by, results: 0 } });
-    return { by, items: [] };
-  }
-  const today = todayIso();
-  const [rows, access] = await Promise.all([
-    db
-      .selectFrom('resident as r')
-      .leftJoin('institution as i', 'i.id', 'r.home_institution_id')
-      .select([
-        'r.id',
-        'r.name',
-        'r.sex',
-        'r.birth_date',
-        'r.national_id_masked',
-        'r.phone_masked',
-        'i.name as institution_name',
-        (eb) =>
-          eb
-            .selectFrom('contract as c')
-            .innerJoin('team as t', 't.id', 'c.team_id')
-            .select('t.name')
-            .whereRef('c.resident_id', '=', 'r.id')
-            .where('c.status', '=', 'active')
-            .where('c.start_date', '<=', today)
-            .where('c.end_date', '>', today)
-            .limit(1)
-            .as('team_name'),
-      ])
-      .where('r.id', 'in', ids)
-      .execute(),
-    resolveResidentsAccess(db, ctx.actor, ids),
-  ]);
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const items = ids
-    .map((id) => byId.get(id))
-    .filter((r) => r !== undefined)
-    .map((r) => ({
+  if (found.length === 0) await ctx.audit({ action: 'search', resource: 'resident', detail: { by, results: 0 } });
+  return {
+    by,
+    items: found.map((r) => ({
       id: r.id,
       name: r.name,
       sex: r.sex as 'male' | 'female' | 'unknown',
@@ -165,24 +170,16 @@ export async function searchResidents(ctx: CareContext, q: string, limit: number
       phoneMasked: r.phone_masked,
       homeInstitutionName: r.institution_name,
       teamName: r.team_name,
-      access: access.get(r.id) ?? null,
-    }));
-  await ctx.audit(
-    items.map((item) => ({
-      action: 'search' as const,
-      resource: 'resident',
-      residentId: item.id,
-      fields: ['name', 'sex', 'birthDate', 'nationalIdMasked', 'phoneMasked'],
-      accessBasis: item.access,
-      detail: { by },
+      access: r.access,
     })),
-  );
-  return { by, items };
+  };
 }
 
 export async function readResidentRecord(ctx: CareContext, residentId: string): Promise<ResidentRecord> {
-  const accessBasis = await ctx.requireResidentAccess(residentId, { action: 'read', resource: 'resident', fields: ['record'] });
-  const db = ctx.db;
+  return ctx.readResident(residentId, { action: 'read', resource: 'resident', fields: ['record'] }, (db, accessBasis) => loadRecord(db, residentId, accessBasis));
+}
+
+async function loadRecord(db: Kysely<DB>, residentId: string, accessBasis: AccessBasis): Promise<ResidentRecord> {
   const today = todayIso();
   const r = await db
     .selectFrom('resident as r')
@@ -201,8 +198,7 @@ export async function readResidentRecord(ctx: CareContext, residentId: string): 
       .leftJoin('app_user as g', 'g.id', 'c.gp_user_id')
       .select(['c.id', 'c.team_id', 't.name as team_name', 'i.name as institution_name', 'g.display_name as gp_name', 'c.start_date', 'c.end_date', 'c.package_code', 'c.key_populations'])
       .where('c.resident_id', '=', residentId)
-      .where('c.status', '=', 'active')
-      .where('c.end_date', '>', today)
+      .where(contractInForce('c', today))
       .orderBy('c.start_date', 'desc')
       .executeTakeFirst(),
     db
@@ -292,30 +288,91 @@ export async function updateBasicInfo(ctx: CareContext, residentId: string, basi
 
 export const BREAK_GLASS_MIN_REASON = 10;
 
+/**
+ * Break-the-glass: time-boxed read access for an emergency, with its reason. The home team learns
+ * of it from a worklist item; both institutions review it. It is never a care relationship.
+ */
 export async function breakTheGlass(ctx: CareContext, residentId: string, reason: string, hours: number) {
-  if (!isClinical(ctx.actor)) throw forbidden('Only clinical staff may break the glass');
-  const exists = await ctx.db.selectFrom('resident').select('id').where('id', '=', residentId).executeTakeFirst();
-  if (!exists) throw notFound('Resident');
   const expiresAt = new Date(Date.now() + hours * 3600_000);
-  await ctx.db.transaction().execute(async (trx) => {
-    await trx.insertInto('break_glass').values({ user_id: ctx.actor.userId, resident_id: residentId, reason, expires_at: expiresAt }).execute();
-    await ctx.audit({ action: 'break_glass', resource: 'resident', residentId, reason, accessBasis: 'break_glass', detail: { flaggedForReview: true, expiresAt } }, trx);
+  const today = todayIso();
+  const id = await ctx.breakGlass(residentId, reason, async (trx) => {
+    const row = await trx.insertInto('break_glass').values({ user_id: ctx.actor.userId, resident_id: residentId, reason, expires_at: expiresAt }).returning('id').executeTakeFirstOrThrow();
+    const team = await responsibleTeam(trx, residentId, today);
+    if (team) {
+      await openTasks(
+        trx,
+        [
+          {
+            residentId,
+            programme: 'access',
+            taskCode: `break_glass:${row.id}`,
+            label: '他院紧急调阅了档案，请知悉',
+            labelEn: 'Record opened by break-the-glass elsewhere',
+            dueDate: today,
+            windowEnd: addDays(today, 7),
+            priority: 'high',
+            reason: `${ctx.actor.displayName}: ${reason}`,
+          },
+        ],
+        team,
+      );
+    }
+    return row.id;
   });
-  return { expiresAt: expiresAt.toISOString() };
+  return { id, expiresAt: expiresAt.toISOString() };
+}
+
+/** The emergency note written inside break-the-glass: an emergency encounter tied to that access. */
+export async function recordEmergencyNote(ctx: CareContext, residentId: string, note: string, occurredAt: Date) {
+  return ctx.writeForResident(
+    residentId,
+    { action: 'create', resource: 'encounter', fields: ['emergency_note'] },
+    async (trx, basis) => {
+      const access =
+        basis === 'break_glass'
+          ? await trx
+              .selectFrom('break_glass')
+              .select('id')
+              .where('user_id', '=', ctx.actor.userId)
+              .where('resident_id', '=', residentId)
+              .where('expires_at', '>', new Date())
+              .orderBy('created_at', 'desc')
+              .executeTakeFirst()
+          : undefined;
+      const row = await trx
+        .insertInto('encounter')
+        .values({
+          resident_id: residentId,
+          institution_id: ctx.actor.institutionId,
+          recorded_by: ctx.actor.userId,
+          kind: 'emergency',
+          started_at: occurredAt,
+          practitioner_name: ctx.actor.displayName,
+          reason: 'emergency_note',
+          summary: note,
+          break_glass_id: access?.id ?? null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return { id: row.id };
+    },
+    { emergencyNote: true },
+  );
 }
 
 export async function accessLog(ctx: CareContext, residentId: string, limit: number) {
-  await ctx.requireResidentAccess(residentId, { action: 'read', resource: 'audit_event', fields: ['access_log'] });
-  const rows = await ctx.db
-    .selectFrom('audit_event as a')
-    .leftJoin('app_user as u', 'u.id', 'a.actor_user_id')
-    .leftJoin('institution as i', 'i.id', 'a.actor_institution_id')
-    .select(['a.occurred_at', 'u.display_name', 'a.actor_role', 'i.name as institution_name', 'a.action', 'a.access_basis', 'a.reason', 'a.outcome', 'a.resource'])
-    .where('a.resident_id', '=', residentId)
-    .orderBy('a.occurred_at', 'desc')
-    .orderBy('a.id', 'desc')
-    .limit(limit)
-    .execute();
+  const rows = await ctx.readResident(residentId, { action: 'read', resource: 'audit_event', fields: ['access_log'] }, (db) =>
+    db
+      .selectFrom('audit_event as a')
+      .leftJoin('app_user as u', 'u.id', 'a.actor_user_id')
+      .leftJoin('institution as i', 'i.id', 'a.actor_institution_id')
+      .select(['a.occurred_at', 'u.display_name', 'a.actor_role', 'i.name as institution_name', 'a.action', 'a.access_basis', 'a.reason', 'a.outcome', 'a.resource'])
+      .where('a.resident_id', '=', residentId)
+      .orderBy('a.occurred_at', 'desc')
+      .orderBy('a.id', 'desc')
+      .limit(limit)
+      .execute(),
+  );
   return rows.map((r) => ({
     occurredAt: new Date(r.occurred_at).toISOString(),
     actorName: r.display_name,
@@ -328,4 +385,3 @@ export async function accessLog(ctx: CareContext, residentId: string, limit: num
     outcome: r.outcome as 'success' | 'denied' | 'error',
   }));
 }
-

@@ -3,12 +3,12 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { careContext } from '../http/care-context.js';
 import { errorResponses } from '../http/errors.js';
+import { contractInForce } from '../access/care-relationship.js';
+import { todayIso } from '../shared/dates.js';
+import { safeCount, SMALL_CELL_LIMIT } from '../access/small-cells.js';
 
-/** Cells smaller than this are suppressed so that a count cannot single out a person. */
-export const SMALL_CELL = 5;
-const suppress = (n: number) => (n < SMALL_CELL ? null : n);
-
-const Cell = z.number().int().nullable().describe(`null when fewer than ${SMALL_CELL} residents (suppressed)`);
+const suppress = safeCount;
+const Cell = z.number().int().nullable().describe(`null when 1–${SMALL_CELL_LIMIT - 1} residents (suppressed)`);
 
 /**
  * De-identified aggregates for the health commission, insurance and institution administrators:
@@ -36,25 +36,24 @@ export const statsRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const ctx = careContext(request);
       ctx.requireRole('commission_admin', 'insurance_admin', 'institution_admin');
-      const db = ctx.db;
-      const [total, bySex, byAge, byInstitution, byCondition] = await Promise.all([
+      const today = todayIso();
+      const [total, bySex, byAge, byInstitution, byCondition] = await ctx.aggregate({ action: 'aggregate', resource: 'stats.overview' }, (db) => Promise.all([
         sql<{ n: number }>`SELECT count(*)::int AS n FROM resident WHERE status = 'active'`.execute(db),
         sql<{ sex: string; n: number }>`SELECT sex, count(*)::int AS n FROM resident WHERE status = 'active' GROUP BY sex ORDER BY sex`.execute(db),
         sql<{ band: string; n: number }>`
           SELECT CASE WHEN age < 7 THEN '0-6' WHEN age < 35 THEN '7-34' WHEN age < 65 THEN '35-64' ELSE '65+' END AS band, count(*)::int AS n
-            FROM (SELECT date_part('year', age(current_date, birth_date)) AS age FROM resident WHERE status = 'active') a
+            FROM (SELECT date_part('year', age(${today}::date, birth_date)) AS age FROM resident WHERE status = 'active') a
            GROUP BY 1 ORDER BY 1`.execute(db),
         sql<{ institution: string; residents: number; contracted: number }>`
           SELECT i.name AS institution, count(r.id)::int AS residents,
-                 count(r.id) FILTER (WHERE EXISTS (SELECT 1 FROM contract c WHERE c.resident_id = r.id AND c.status = 'active' AND c.end_date > current_date))::int AS contracted
+                 count(r.id) FILTER (WHERE EXISTS (SELECT 1 FROM contract c WHERE c.resident_id = r.id AND ${contractInForce('c', today)}))::int AS contracted
             FROM institution i JOIN resident r ON r.home_institution_id = i.id AND r.status = 'active'
            GROUP BY i.name ORDER BY i.name`.execute(db),
         sql<{ grp: string; n: number }>`
           SELECT substr(icd10, 1, 3) AS grp, count(DISTINCT resident_id)::int AS n
             FROM condition WHERE entry_status = 'active' AND clinical_status = 'active'
            GROUP BY 1 ORDER BY 2 DESC LIMIT 20`.execute(db),
-      ]);
-      await ctx.audit({ action: 'aggregate', resource: 'stats.overview' });
+      ]));
       return {
         residents: total.rows[0]?.n ?? 0,
         bySex: bySex.rows.map((r) => ({ sex: r.sex, count: suppress(r.n) })),

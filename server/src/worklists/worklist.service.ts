@@ -3,6 +3,7 @@ import type { CareContext } from '../http/care-context.js';
 import { forbidden } from '../http/errors.js';
 import { addDays, ageOn } from '../chronic/rules/age.js';
 import { todayIso } from '../shared/dates.js';
+import { contractInForce, type AccessBasis } from '../access/care-relationship.js';
 
 export const WORKLIST_BUCKETS = ['due_this_week', 'overdue', 'urgent', 'referred_back', 'open'] as const;
 export type WorklistBucket = (typeof WORKLIST_BUCKETS)[number];
@@ -87,64 +88,77 @@ export async function teamWorklist(ctx: CareContext, q: WorklistQuery) {
     sql` AND `,
   );
 
-  const countsQuery = sql<{ due_this_week: number; overdue: number; urgent: number; open: number }>`
-    SELECT count(*) FILTER (WHERE ${bucketCondition('due_this_week', today)})::int AS due_this_week,
-           count(*) FILTER (WHERE ${bucketCondition('overdue', today)})::int AS overdue,
-           count(*) FILTER (WHERE ${bucketCondition('urgent', today)})::int AS urgent,
-           count(*)::int AS open
-      FROM care_task t WHERE ${scope} AND t.status = 'open'`.execute(ctx.db);
-  const referredBackCount = sql<{ n: number }>`
-    SELECT count(*)::int AS n FROM referral f
-      JOIN contract c ON c.resident_id = f.resident_id AND c.status = 'active' AND c.team_id = ${teamId}::uuid
-     WHERE (f.direction = 'down' OR f.status = 'returned')
-       AND coalesce(f.returned_at, f.updated_at) >= ${addDays(today, -REFERRED_BACK_DAYS)}::date`.execute(ctx.db);
-
-  const worstEnrolment = sql`
-    LEFT JOIN LATERAL (
-      SELECT pe.risk_colour AS colour, pe.risk_rule AS rule, pe.risk_reason AS reason_zh, pe.risk_reason_en AS reason_en, pe.last_visit_date
-        FROM programme_enrolment pe
-       WHERE pe.resident_id = r.id AND pe.status = 'active' AND pe.risk_colour IS NOT NULL
-       ORDER BY CASE pe.risk_colour WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 ELSE 2 END
-       LIMIT 1) e ON true`;
-
-  type Row = {
-    id: string; kind: 'task' | 'referral'; resident_id: string; name: string; sex: string; birth_date: string; programme: string;
-    task_code: string; label: string; label_en: string; due_date: string; window_end: string; priority: WorklistItem['priority'];
-    reason: string | null; colour: WorklistItem['riskColour']; rule: string | null; reason_zh: string | null; reason_en: string | null; last_visit_date: string | null; assignee_name: string | null;
-  };
-  let rowsQuery;
-  if (q.bucket === 'referred_back') {
-    rowsQuery = sql<Row>`
-      SELECT f.id, 'referral' AS kind, r.id AS resident_id, r.name, r.sex, r.birth_date, 'referral' AS programme,
-             f.direction || ':' || f.status AS task_code,
-             CASE WHEN f.direction = 'down' THEN '下转回社区' ELSE '转诊结果已返回' END AS label,
-             CASE WHEN f.direction = 'down' THEN 'Referred down to the community' ELSE 'Referral result returned' END AS label_en,
-             coalesce(f.returned_at, f.updated_at)::date AS due_date, coalesce(f.returned_at, f.updated_at)::date AS window_end,
-             CASE WHEN f.urgency = 'routine' THEN 'normal' ELSE 'high' END AS priority, f.reason,
-             e.colour, e.rule, e.reason_zh, e.reason_en, e.last_visit_date, NULL AS assignee_name
-        FROM referral f
-        JOIN contract c ON c.resident_id = f.resident_id AND c.status = 'active' AND c.team_id = ${teamId}::uuid
-        JOIN resident r ON r.id = f.resident_id
-        ${worstEnrolment}
+  let counts = { due_this_week: 0, overdue: 0, urgent: 0, open: 0, referred_back: 0 };
+  // The team's tasks, joined against the care-relationship query: a resident whose contract ended
+  // leaves the list (and its counts) at once, and each one shown is audited with the basis found.
+  const rows = await ctx.listResidents({ resource: 'worklist', fields: ['name', 'sex', 'age', 'tasks', 'risk_colour'], detail: { bucket: q.bucket } }, async (accessible, db) => {
+    const countsQuery = sql<{ due_this_week: number; overdue: number; urgent: number; open: number }>`
+      SELECT count(*) FILTER (WHERE ${bucketCondition('due_this_week', today)})::int AS due_this_week,
+             count(*) FILTER (WHERE ${bucketCondition('overdue', today)})::int AS overdue,
+             count(*) FILTER (WHERE ${bucketCondition('urgent', today)})::int AS urgent,
+             count(*)::int AS open
+        FROM care_task t JOIN ${accessible} acc ON acc.resident_id = t.resident_id
+       WHERE ${scope} AND t.status = 'open'`.execute(db);
+    const referredBackCount = sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM referral f
+        JOIN contract c ON c.resident_id = f.resident_id AND c.team_id = ${teamId}::uuid AND ${contractInForce('c', today)}
+        JOIN ${accessible} acc ON acc.resident_id = f.resident_id
        WHERE (f.direction = 'down' OR f.status = 'returned')
-         AND coalesce(f.returned_at, f.updated_at) >= ${addDays(today, -REFERRED_BACK_DAYS)}::date
-         AND ${q.colour ? sql`e.colour = ${q.colour}` : sql`true`}
-       ORDER BY coalesce(f.returned_at, f.updated_at) DESC
-       LIMIT ${q.limit} OFFSET ${q.offset}`;
-  } else {
-    rowsQuery = sql<Row>`
-      SELECT t.id, 'task' AS kind, r.id AS resident_id, r.name, r.sex, r.birth_date, t.programme, t.task_code, t.label, t.label_en,
-             t.due_date, t.window_end, t.priority, t.reason, e.colour, e.rule, e.reason_zh, e.reason_en, e.last_visit_date, u.display_name AS assignee_name
-        FROM care_task t
-        JOIN resident r ON r.id = t.resident_id
-        LEFT JOIN app_user u ON u.id = t.assignee_user_id
-        ${worstEnrolment}
-       WHERE ${scope} AND t.status = 'open' AND ${bucketCondition(q.bucket, today)} AND ${filters}
-       ORDER BY ${ORDER[q.sort]}
-       LIMIT ${q.limit} OFFSET ${q.offset}`;
-  }
-  const [counts, referred, rows] = await Promise.all([countsQuery, referredBackCount, rowsQuery.execute(ctx.db)]);
-  const items: WorklistItem[] = rows.rows.map((r) => ({
+         AND coalesce(f.returned_at, f.updated_at) >= ${addDays(today, -REFERRED_BACK_DAYS)}::date`.execute(db);
+
+    const worstEnrolment = sql`
+      LEFT JOIN LATERAL (
+        SELECT pe.risk_colour AS colour, pe.risk_rule AS rule, pe.risk_reason AS reason_zh, pe.risk_reason_en AS reason_en, pe.last_visit_date
+          FROM programme_enrolment pe
+         WHERE pe.resident_id = r.id AND pe.status = 'active' AND pe.risk_colour IS NOT NULL
+         ORDER BY CASE pe.risk_colour WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 ELSE 2 END
+         LIMIT 1) e ON true`;
+
+    type Row = {
+      id: string; kind: 'task' | 'referral'; resident_id: string; name: string; sex: string; birth_date: string; programme: string;
+      task_code: string; label: string; label_en: string; due_date: string; window_end: string; priority: WorklistItem['priority'];
+      reason: string | null; access_basis: AccessBasis; colour: WorklistItem['riskColour']; rule: string | null; reason_zh: string | null; reason_en: string | null; last_visit_date: string | null; assignee_name: string | null;
+    };
+    let rowsQuery;
+    if (q.bucket === 'referred_back') {
+      rowsQuery = sql<Row>`
+        SELECT f.id, 'referral' AS kind, r.id AS resident_id, r.name, r.sex, r.birth_date, 'referral' AS programme,
+               f.direction || ':' || f.status AS task_code,
+               CASE WHEN f.direction = 'down' THEN '下转回社区' ELSE '转诊结果已返回' END AS label,
+               CASE WHEN f.direction = 'down' THEN 'Referred down to the community' ELSE 'Referral result returned' END AS label_en,
+               coalesce(f.returned_at, f.updated_at)::date AS due_date, coalesce(f.returned_at, f.updated_at)::date AS window_end,
+               CASE WHEN f.urgency = 'routine' THEN 'normal' ELSE 'high' END AS priority, f.reason,
+               e.colour, e.rule, e.reason_zh, e.reason_en, e.last_visit_date, NULL AS assignee_name,
+               r.id AS resident_id, acc.basis AS access_basis
+          FROM referral f
+          JOIN contract c ON c.resident_id = f.resident_id AND c.team_id = ${teamId}::uuid AND ${contractInForce('c', today)}
+          JOIN ${accessible} acc ON acc.resident_id = f.resident_id
+          JOIN resident r ON r.id = f.resident_id
+          ${worstEnrolment}
+         WHERE (f.direction = 'down' OR f.status = 'returned')
+           AND coalesce(f.returned_at, f.updated_at) >= ${addDays(today, -REFERRED_BACK_DAYS)}::date
+           AND ${q.colour ? sql`e.colour = ${q.colour}` : sql`true`}
+         ORDER BY coalesce(f.returned_at, f.updated_at) DESC
+         LIMIT ${q.limit} OFFSET ${q.offset}`;
+    } else {
+      rowsQuery = sql<Row>`
+        SELECT t.id, 'task' AS kind, r.id AS resident_id, r.name, r.sex, r.birth_date, t.programme, t.task_code, t.label, t.label_en,
+               t.due_date, t.window_end, t.priority, t.reason, e.colour, e.rule, e.reason_zh, e.reason_en, e.last_visit_date, u.display_name AS assignee_name,
+               acc.basis AS access_basis
+          FROM care_task t
+          JOIN ${accessible} acc ON acc.resident_id = t.resident_id
+          JOIN resident r ON r.id = t.resident_id
+          LEFT JOIN app_user u ON u.id = t.assignee_user_id
+          ${worstEnrolment}
+         WHERE ${scope} AND t.status = 'open' AND ${bucketCondition(q.bucket, today)} AND ${filters}
+         ORDER BY ${ORDER[q.sort]}
+         LIMIT ${q.limit} OFFSET ${q.offset}`;
+    }
+    const [c, referred, rows] = await Promise.all([countsQuery, referredBackCount, rowsQuery.execute(db)]);
+    counts = { ...c.rows[0]!, referred_back: referred.rows[0]!.n };
+    return rows.rows;
+  });
+  const items: WorklistItem[] = rows.map((r) => ({
     id: r.id,
     kind: r.kind,
     residentId: r.resident_id,
@@ -167,22 +181,10 @@ export async function teamWorklist(ctx: CareContext, q: WorklistQuery) {
     lastVisitDate: r.last_visit_date,
     assigneeName: r.assignee_name,
   }));
-  const residentIds = [...new Set(items.map((i) => i.residentId))];
-  await ctx.audit(
-    residentIds.map((residentId) => ({
-      action: 'read' as const,
-      resource: 'worklist',
-      residentId,
-      fields: ['name', 'sex', 'age', 'tasks', 'risk_colour'],
-      accessBasis: 'care_team',
-      detail: { bucket: q.bucket },
-    })),
-  );
-  const c = counts.rows[0]!;
   return {
     teamId,
     today,
-    counts: { due_this_week: c.due_this_week, overdue: c.overdue, urgent: c.urgent, open: c.open, referred_back: referred.rows[0]!.n },
+    counts,
     items,
   };
 }

@@ -123,8 +123,8 @@ export interface BarDatum {
   id: string;
   name: string;
   rate: number | null;
-  numerator: number;
-  denominator: number;
+  numerator: number | null;
+  denominator: number | null;
 }
 
 /** Breakdown rows for one indicator, best rate first (units with no denominator last, by name). */
@@ -132,14 +132,14 @@ export function barsFor(
   breakdown: readonly {
     id: string;
     name: string;
-    indicators: Record<string, { numerator: number; denominator: number; rate: number | null }>;
+    indicators: Record<string, { numerator: number | null; denominator: number | null; rate: number | null }>;
   }[],
   code: string,
 ): BarDatum[] {
   return breakdown
     .map((b) => {
       const f = b.indicators[code];
-      return { id: b.id, name: b.name, rate: f?.rate ?? null, numerator: f?.numerator ?? 0, denominator: f?.denominator ?? 0 };
+      return { id: b.id, name: b.name, rate: f?.rate ?? null, numerator: f ? f.numerator : 0, denominator: f ? f.denominator : 0 };
     })
     .sort((a, b) => (b.rate ?? -1) - (a.rate ?? -1) || a.name.localeCompare(b.name, 'zh-CN'));
 }
@@ -153,4 +153,10 @@ export function shortUnitName(name: string): string {
     )
     .trim();
   return short || name;
+}
+
+/** A count as shown: a suppressed small cell reads "<5" (never the number). */
+export const SUPPRESSED_CELL_TEXT = '<5';
+export function countText(n: number | null): string {
+  return n === null ? SUPPRESSED_CELL_TEXT : n.toLocaleString();
 }

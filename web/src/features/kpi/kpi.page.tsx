@@ -27,6 +27,7 @@ import {
   CHILD_LEVEL,
   barsFor,
   canDrill,
+  countText,
   defaultIdFor,
   mayView,
   readKpiView,
@@ -291,7 +292,7 @@ export default function KpiPage() {
                         rate: t('kpi.rate'),
                         target: t('kpi.targetShort'),
                         noData: t('kpi.noDenominator'),
-                        fraction: (n, d) => t('kpi.fraction', { numerator: n, denominator: d }),
+                        fraction: (n, d) => t('kpi.fraction', { numerator: countText(n), denominator: countText(d) }),
                       }}
                     />
                   </Suspense>

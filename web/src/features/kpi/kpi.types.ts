@@ -4,10 +4,12 @@ export const KPI_LEVELS = ['region', 'institution', 'team', 'doctor'] as const;
 export type KpiLevel = (typeof KPI_LEVELS)[number];
 
 export interface Fraction {
-  numerator: number;
-  denominator: number;
-  /** 0–1, null when the denominator is 0. */
+  /** null when suppressed (small-cell rule: a count of 1–4 shown to an aggregate-only role). */
+  numerator: number | null;
+  denominator: number | null;
+  /** 0–1, null when the denominator is 0 or the cell is suppressed. */
   rate: number | null;
+  suppressed: boolean;
 }
 
 export interface IndicatorValue extends Fraction {

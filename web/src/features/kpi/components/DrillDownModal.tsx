@@ -22,9 +22,9 @@ export function DrillDownModal({ scope, indicator, set, onSetChange, onClose }: 
   const residents = useKpiResidents(scope, indicator.code, set);
   const name = i18n.language === 'en' ? indicator.nameEn : indicator.nameZh;
   const counts: Record<DrillSet, number> = {
-    numerator: indicator.numerator,
-    denominator: indicator.denominator,
-    gap: indicator.denominator - indicator.numerator,
+    numerator: indicator.numerator ?? 0,
+    denominator: indicator.denominator ?? 0,
+    gap: (indicator.denominator ?? 0) - (indicator.numerator ?? 0),
   };
 
   const columns: TableColumnsType<DrillResident> = [

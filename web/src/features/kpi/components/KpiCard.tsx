@@ -1,7 +1,7 @@
 import { Tooltip } from 'antd';
 import type { KeyboardEvent, MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatRate, targetStatus } from '../kpi.logic';
+import { countText, formatRate, targetStatus } from '../kpi.logic';
 import type { DrillSet, IndicatorDefinition, IndicatorValue } from '../kpi.types';
 
 interface Props {
@@ -27,7 +27,7 @@ export function KpiCard({ value: v, definition, selected, onSelect, onDrill }: P
   const status = targetStatus(v.rate, v.target);
   const name = i18n.language === 'en' ? v.nameEn : v.nameZh;
   const pct = v.rate === null ? 0 : Math.min(100, v.rate * 100);
-  const gap = v.denominator - v.numerator;
+  const gap = v.denominator !== null && v.numerator !== null ? v.denominator - v.numerator : 0;
 
   const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.target !== e.currentTarget) return;
@@ -40,8 +40,12 @@ export function KpiCard({ value: v, definition, selected, onSelect, onDrill }: P
     e.stopPropagation();
     onDrill?.(set);
   };
-  const num = (n: number, set: DrillSet, testId: string) =>
-    onDrill && n > 0 ? (
+  const num = (n: number | null, set: DrillSet, testId: string) =>
+    n === null ? (
+      <span data-testid={testId} title={t('kpi.suppressed')}>
+        {countText(n)}
+      </span>
+    ) : onDrill && n > 0 ? (
       <button type="button" className="kl-link-btn" onClick={drill(set)} data-testid={testId} title={t(`kpi.drill.${set}`)}>
         {n.toLocaleString()}
       </button>

@@ -22,7 +22,7 @@ export interface KpiChartProps {
   /** 0–1 or null. */
   target: number | null;
   /** Texts in the UI language. */
-  labels: { rate: string; target: string; fraction: (n: number, d: number) => string; noData: string };
+  labels: { rate: string; target: string; fraction: (n: number | null, d: number | null) => string; noData: string };
   /** Click on a bar: open that unit (when allowed). */
   onSelect?: (bar: BarDatum) => void;
   height?: number;
