@@ -2,7 +2,7 @@
  * Resident master-index search through the real API (GET /api/residents?q=…) as a clinical user:
  * by national ID (real IDs, decrypted from a random sample), by an ID that is not on file, by phone, by
  * another identifier (birth certificate / passport), by full name, by a two-character name prefix and by a
- * one-character surname. Run: npm run bench:search [-- --requests N --concurrency C].
+ * one-character surname (names within the user's care relationships). Run: npm run bench:search [-- --requests N --concurrency C].
  */
 import { sql } from 'kysely';
 import { makeNationalId } from '../server/src/residents/national-id.js';
@@ -39,9 +39,15 @@ await runBench({
     }>`SELECT value_enc AS v FROM resident_identifier WHERE system IN ('birth_certificate', 'passport') ORDER BY random() LIMIT ${SAMPLE}`.execute(
       db,
     );
+    // A name browses only the searcher's own care relationships: sample names from the bench
+    // user's teams (an ID or a phone identifies anyone, so those samples are district-wide).
+    const user = await env.userWithRole('gp', 'gp1');
     const names = await sql<{
       name: string;
-    }>`SELECT name FROM resident WHERE name ~ '^[一-龥]{2,4}$' ORDER BY random() LIMIT ${SAMPLE}`.execute(db);
+    }>`SELECT r.name FROM resident r
+         JOIN contract c ON c.resident_id = r.id AND c.status = 'active' AND c.start_date <= current_date AND c.end_date > current_date
+         JOIN team_member m ON m.team_id = c.team_id JOIN app_user u ON u.id = m.user_id AND u.username = ${user}
+        WHERE r.name ~ '^[一-龥]{2,4}$' AND r.status <> 'merged' ORDER BY random() LIMIT ${SAMPLE}`.execute(db);
     const nationalIds = ids.rows.map((r) => crypto.decrypt(r.v));
     const phoneNumbers = phones.rows.map((r) => crypto.decrypt(r.v));
     const otherIds = others.rows.map((r) => crypto.decrypt(r.v));
@@ -61,7 +67,7 @@ await runBench({
       { label: 'mobile phone', urls: phoneNumbers.map(q), check: found('phone') },
       { label: 'full name', urls: fullNames.map(q), check: found('name') },
       { label: 'name prefix (2 chars)', urls: prefixes.map(q), check: found('name') },
-      { label: 'surname (1 char)', urls: SURNAMES.map(q), check: found('name') },
+      { label: 'surname (1 char)', urls: SURNAMES.map(q), check: (b) => (b as SearchBody).by === 'name' },
     ];
     if (otherIds.length) cases.splice(3, 0, { label: 'birth cert. / passport', urls: otherIds.map(q), check: found('identifier') });
     return cases;
