@@ -22,8 +22,23 @@ const found = (by: string) => (body: unknown) => {
   return b.by === by && b.items.length > 0;
 };
 
+let nationalIdsForSql: string[] = [];
+let phonesForSql: string[] = [];
+
 await runBench({
   name: 'search',
+  sqlCeilings: async (env) => [
+    {
+      label: 'national ID lookup (blind index)',
+      text: 'SELECT coalesce(merged_into_id, id) AS id FROM resident WHERE national_id_bidx = $1',
+      params: (i) => [env.crypto.blindIndex('national_id', nationalIdsForSql[i % nationalIdsForSql.length]!)],
+    },
+    {
+      label: 'phone lookup (blind index)',
+      text: "SELECT id FROM resident WHERE phone_bidx = $1 AND status <> 'merged' LIMIT 20",
+      params: (i) => [env.crypto.blindIndex('phone', phonesForSql[i % phonesForSql.length]!)],
+    },
+  ],
   notes: { sample: `${SAMPLE} random residents per case (ORDER BY random())`, endpoint: 'GET /api/residents?q=' },
   user: (env) => env.userWithRole('gp', 'gp1'),
   cases: async (env) => {
@@ -52,6 +67,8 @@ await runBench({
     const phoneNumbers = phones.rows.map((r) => crypto.decrypt(r.v));
     const otherIds = others.rows.map((r) => crypto.decrypt(r.v));
     const fullNames = names.rows.map((r) => r.name);
+    nationalIdsForSql = nationalIds;
+    phonesForSql = phoneNumbers;
     const prefixes = fullNames.map((n) => n.slice(0, 2));
     // Valid IDs (check digit and all) from a region the district never issues: always a miss.
     const unknownIds = Array.from({ length: SAMPLE }, (_, i) =>

@@ -3,8 +3,9 @@
  *
  * Loads the configuration exactly as the server does (DATABASE_URL → PostgreSQL, else PGlite in
  * KANGLIAN_DATA_DIR), opens the database, builds the real app with buildApp, listens on 127.0.0.1 on a free
- * port, logs in over HTTP and fires each case's requests with a fixed concurrency through fetch. Prints a
- * table and writes bench/results/<name>-<db kind>-<residents>.json.
+ * port, logs in over HTTP and fires each case's requests with a fixed concurrency from a load client in its
+ * own process (bench/load-client.mjs). Beside the cases it measures, in the same run, the ceiling of
+ * GET /api/health and (PostgreSQL) the cases' SQL alone as prepared statements. Prints a table and writes bench/results/<name>-<db kind>-<residents>.json.
  *
  * Environment / flags: BENCH_REQUESTS or --requests N (per case), BENCH_CONCURRENCY or --concurrency N
  * (default 4), BENCH_WARMUP or --warmup N (default 50 per case), LOG_LEVEL (default 'warn' here, so request
@@ -15,7 +16,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { spawn } from 'node:child_process';
 import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../server/src/app.js';
 import { loadConfig, type Config } from '../server/src/config/config.js';
@@ -61,6 +64,8 @@ export interface CaseResult {
   firstError: string | null;
   ms: { p50: number; p95: number; p99: number; max: number; mean: number };
   requestsPerSecond: number;
+  /** p50 over the p50 of GET /api/health in the same run. */
+  vsHealthP50?: number;
 }
 
 export interface BenchOptions {
@@ -71,6 +76,8 @@ export interface BenchOptions {
   cases: (env: BenchEnv) => Promise<BenchCase[]>;
   /** Extra facts recorded in the JSON (e.g. how samples were drawn). */
   notes?: Record<string, unknown>;
+  /** The SQL the cases stand on, timed alone in the same run (PostgreSQL only). */
+  sqlCeilings?: (env: BenchEnv) => Promise<SqlCeiling[]>;
 }
 
 function flags() {
@@ -114,7 +121,45 @@ async function login(baseUrl: string, username: string): Promise<string> {
   return body.token;
 }
 
-/** Runs one case: `requests` requests, `concurrency` workers, each timing its own requests end to end. */
+const CLIENT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'load-client.mjs');
+
+/** Runs the load generator in its own process and returns what it measured. */
+function runClient(job: unknown): Promise<{ latencies: number[]; statuses: number[]; bodies: (string | undefined)[]; errors: string[]; elapsedMs: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLIENT], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const out: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`load client exited with ${code}`));
+      resolve(JSON.parse(Buffer.concat(out).toString('utf8')));
+    });
+    child.stdin.end(JSON.stringify(job));
+  });
+}
+
+function summarise(label: string, user: string, requests: number, concurrency: number, latencies: number[], elapsedMs: number) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    label,
+    user,
+    requests,
+    concurrency,
+    ms: {
+      p50: round(percentile(sorted, 50)),
+      p95: round(percentile(sorted, 95)),
+      p99: round(percentile(sorted, 99)),
+      max: round(sorted.at(-1) ?? NaN),
+      mean: round(sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length)),
+    },
+    requestsPerSecond: Math.round((requests / elapsedMs) * 1000),
+  };
+}
+
+/**
+ * Runs one case: `requests` requests at `concurrency`, sent by the load client in its own process
+ * (after `warmup` unmeasured ones); the bodies come back so that `check` can judge them here.
+ */
 export async function runCase(
   baseUrl: string,
   token: string,
@@ -124,70 +169,53 @@ export async function runCase(
   const requests = c.requests ?? defaults.requests;
   const concurrency = Math.max(1, c.concurrency ?? defaults.concurrency);
   const urlAt = (i: number) => (typeof c.urls === 'function' ? c.urls(i) : c.urls[i % c.urls.length]!);
-  const once = async (i: number): Promise<{ ok: boolean; hit: boolean; error?: string }> => {
-    const res = await fetch(`${baseUrl}${urlAt(i)}`, {
-      method: c.method ?? 'GET',
-      headers: { authorization: `Bearer ${token}`, ...(c.body ? { 'content-type': 'application/json' } : {}) },
-      body: c.body ? JSON.stringify(c.body(i)) : undefined,
-    });
-    const text = await res.text();
-    if (!res.ok) return { ok: false, hit: false, error: `HTTP ${res.status} ${urlAt(i)}: ${text.slice(0, 200)}` };
-    if (!c.check) return { ok: true, hit: true };
-    return { ok: true, hit: c.check(JSON.parse(text) as unknown, i) };
-  };
-  // Warm-up (not measured): connection pool, JIT, caches.
-  for (let i = 0; i < defaults.warmup; i += concurrency) {
-    await Promise.all(Array.from({ length: Math.min(concurrency, defaults.warmup - i) }, (_, k) => once(requests + i + k)));
-  }
-  const latencies: number[] = [];
+  // Measured requests first (0…requests-1), then the warm-up ones (numbered after them).
+  const list = Array.from({ length: requests + defaults.warmup }, (_, i) => ({ url: urlAt(i), ...(c.body ? { body: c.body(i) } : {}) }));
+  const r = await runClient({ baseUrl, token, method: c.method ?? 'GET', requests: list, warmup: defaults.warmup, concurrency, keepBodies: Boolean(c.check) });
   let errors = 0;
   let misses = 0;
-  let firstError: string | null = null;
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= requests) return;
-        const t = performance.now();
-        let r: { ok: boolean; hit: boolean; error?: string };
-        try {
-          r = await once(i);
-        } catch (e) {
-          r = { ok: false, hit: false, error: String(e) };
+  r.statuses.forEach((status, i) => {
+    if (status < 200 || status >= 300) errors++;
+    else if (c.check && !c.check(JSON.parse(r.bodies[i]!) as unknown, i)) misses++;
+  });
+  return { ...summarise(c.label, c.user ?? defaults.user, requests, concurrency, r.latencies, r.elapsedMs), errors, misses, firstError: r.errors[0] ?? null };
+}
+
+/** A statement timed on its own (prepared, through its own pool, same concurrency): the SQL ceiling. */
+export interface SqlCeiling {
+  label: string;
+  text: string;
+  params: (i: number) => unknown[];
+}
+
+async function runSqlCeiling(url: string, s: SqlCeiling, requests: number, concurrency: number, warmup: number): Promise<CaseResult> {
+  const pool = new pg.Pool({ connectionString: url, max: concurrency });
+  try {
+    const name = `ceiling_${s.label.replace(/[^a-z0-9]+/gi, '_')}`;
+    const one = (i: number) => pool.query({ name, text: s.text, values: s.params(i) });
+    for (let i = 0; i < warmup; i++) await one(requests + i);
+    const latencies: number[] = [];
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        for (;;) {
+          const i = next++;
+          if (i >= requests) return;
+          const t = performance.now();
+          await one(i);
+          latencies.push(performance.now() - t);
         }
-        latencies.push(performance.now() - t);
-        if (!r.ok) {
-          errors++;
-          firstError ??= r.error ?? 'error';
-        } else if (!r.hit) misses++;
-      }
-    }),
-  );
-  const elapsed = performance.now() - started;
-  latencies.sort((a, b) => a - b);
-  return {
-    label: c.label,
-    user: c.user ?? defaults.user,
-    requests,
-    concurrency,
-    errors,
-    misses,
-    firstError,
-    ms: {
-      p50: round(percentile(latencies, 50)),
-      p95: round(percentile(latencies, 95)),
-      p99: round(percentile(latencies, 99)),
-      max: round(latencies.at(-1) ?? NaN),
-      mean: round(latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length)),
-    },
-    requestsPerSecond: Math.round((requests / elapsed) * 1000),
-  };
+      }),
+    );
+    return { ...summarise(`SQL: ${s.label}`, 'pg', requests, concurrency, latencies, performance.now() - started), errors: 0, misses: 0, firstError: null };
+  } finally {
+    await pool.end();
+  }
 }
 
 export function printTable(title: string, results: readonly CaseResult[]): void {
-  const header = ['case', 'reqs', 'conc', 'err', 'miss', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'req/s'];
+  const header = ['case', 'reqs', 'conc', 'err', 'miss', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'req/s', '× health p50'];
   const rows = results.map((r) => [
     r.label,
     String(r.requests),
@@ -199,6 +227,7 @@ export function printTable(title: string, results: readonly CaseResult[]): void 
     r.ms.p99.toFixed(1),
     r.ms.max.toFixed(1),
     String(r.requestsPerSecond),
+    r.vsHealthP50 === undefined ? '' : r.vsHealthP50.toFixed(1),
   ]);
   const width = (s: string) => [...s].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e7f ? 2 : 1), 0);
   const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]!))));
@@ -259,7 +288,10 @@ export async function runBench(opts: BenchOptions): Promise<CaseResult[]> {
     const cases = await opts.cases(env);
     const tokens = new Map<string, string>();
     const results: CaseResult[] = [];
-    for (const c of cases) {
+    // Ceilings measured in the same run: the server's hello-world through the same client, and
+    // the statements alone, so that ratios (which hold on a noisy machine) sit beside the times.
+    const healthCase: BenchCase = { label: 'ceiling: GET /api/health', urls: ['/api/health'] };
+    for (const c of [healthCase, ...cases]) {
       const user = c.user ?? defaultUser;
       let token = tokens.get(user);
       if (!token) tokens.set(user, (token = await login(address, user)));
@@ -274,7 +306,16 @@ export async function runBench(opts: BenchOptions): Promise<CaseResult[]> {
         `  ${r.label}: p50 ${r.ms.p50} ms, p99 ${r.ms.p99} ms, ${r.requestsPerSecond} req/s${r.errors ? `, ${r.errors} errors` : ''}`,
       );
     }
-    printTable(`${opts.name} — ${database.kind}, ${residents.toLocaleString('en')} residents, concurrency ${f.concurrency}`, results);
+    if (opts.sqlCeilings && database.kind === 'postgresql' && config.database.kind === 'postgresql') {
+      for (const s of await opts.sqlCeilings(env)) {
+        const r = await runSqlCeiling(config.database.url, s, f.requests || 1000, f.concurrency, f.warmup);
+        results.push(r);
+        console.log(`  ${r.label}: p50 ${r.ms.p50} ms, p99 ${r.ms.p99} ms, ${r.requestsPerSecond} req/s`);
+      }
+    }
+    const health = results[0]!;
+    for (const r of results) r.vsHealthP50 = round(r.ms.p50 / health.ms.p50);
+    printTable(`${opts.name} — ${database.kind}, ${residents.toLocaleString('en')} residents, concurrency ${f.concurrency} (load from a separate process)`, results);
     const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `${opts.name}-${database.kind}-${residents}.json`);

@@ -34,7 +34,8 @@ export function contractInForce(alias: string, asOf: string): RawBuilder<boolean
  * self, care team (a contract in force with one of the actor's teams), referral (an open referral
  * from or to the actor's institution), break-the-glass (unexpired, the actor's own). Aggregate-only
  * roles (commission, insurance, institution administrators) match nothing.
- * A UNION ALL of indexed branches, so a filter on resident_id is pushed into every branch.
+ * A UNION ALL of indexed branches (index-only for lists), so a filter on resident_id is pushed into
+ * every branch. A NULL institution matches no referral.
  */
 export function accessibleResidentRows(actor: Actor, asOf: string): RawBuilder<{ resident_id: string; basis: AccessBasis; rank: number }> {
   if (actor.role === 'resident') {
@@ -46,8 +47,10 @@ export function accessibleResidentRows(actor: Actor, asOf: string): RawBuilder<{
      WHERE c.team_id = ANY(${actor.teamIds}::uuid[]) AND ${contractInForce('c', asOf)}
     UNION ALL
     SELECT f.resident_id, 'referral'::text, 2 FROM referral f
-     WHERE ${actor.institutionId}::uuid IS NOT NULL AND f.status = ANY(${[...OPEN_REFERRAL_STATUSES]}::text[])
-       AND (f.from_institution_id = ${actor.institutionId}::uuid OR f.to_institution_id = ${actor.institutionId}::uuid)
+     WHERE f.from_institution_id = ${actor.institutionId}::uuid AND f.status = ANY(${[...OPEN_REFERRAL_STATUSES]}::text[])
+    UNION ALL
+    SELECT f.resident_id, 'referral'::text, 2 FROM referral f
+     WHERE f.to_institution_id = ${actor.institutionId}::uuid AND f.status = ANY(${[...OPEN_REFERRAL_STATUSES]}::text[])
     UNION ALL
     SELECT b.resident_id, 'break_glass'::text, 3 FROM break_glass b
      WHERE b.user_id = ${actor.userId}::uuid AND b.expires_at > now()

@@ -13,8 +13,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql
     .raw(
       `
-CREATE INDEX referral_from_institution_idx ON referral(from_institution_id, status);
-CREATE INDEX referral_to_institution_idx ON referral(to_institution_id, status);
+CREATE INDEX referral_from_institution_idx ON referral(from_institution_id, status) INCLUDE (resident_id);
+CREATE INDEX referral_to_institution_idx ON referral(to_institution_id, status) INCLUDE (resident_id);
 CREATE INDEX contract_team_in_force_idx ON contract(team_id, resident_id) INCLUDE (start_date, end_date, status, ended_at);
 
 ALTER TABLE care_task DROP CONSTRAINT care_task_programme_check;
