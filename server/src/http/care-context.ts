@@ -13,11 +13,8 @@ import { forbidden, HttpError, notFound, unauthorized } from './errors.js';
  * gates below; everything else is `ctx.shared`. A test fails if a table with a resident column is
  * missing here, so a new resident table cannot default to shared.
  */
-export const RESIDENT_TABLES = [
-  'resident',
-  'resident_identifier',
-  'resident_activity',
-  'resident_merge',
+/** A resident's entries: rows that belong to one resident and move with a merge (and back with an unmerge). */
+export const RESIDENT_ENTRY_TABLES = [
   'condition',
   'encounter',
   'observation',
@@ -30,6 +27,15 @@ export const RESIDENT_TABLES = [
   'elderly_assessment',
   'contract',
   'referral',
+  'resident_identifier',
+] as const satisfies readonly (keyof DB)[];
+
+export const RESIDENT_TABLES = [
+  ...RESIDENT_ENTRY_TABLES,
+  'resident',
+  'resident_activity',
+  'resident_merge',
+  // Break-the-glass stays with the record it was granted on: it never moves with a merge.
   'break_glass',
   'identity_correction',
   'audit_event',

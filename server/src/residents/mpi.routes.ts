@@ -1,27 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { careContext, type CareContext } from '../http/care-context.js';
+import { careContext, RESIDENT_ENTRY_TABLES, type CareContext } from '../http/care-context.js';
 import { badRequest, conflict, errorResponses, notFound } from '../http/errors.js';
 import { DuplicateCandidate, ResidentIdParams } from './resident.schemas.js';
 import { findDuplicateCandidates } from './duplicates.js';
 
-/** Tables whose rows belong to one resident and move with a merge (and back with an unmerge). */
-const RESIDENT_OWNED_TABLES = [
-  'condition',
-  'encounter',
-  'observation',
-  'medication',
-  'immunization',
-  'screening',
-  'followup_visit',
-  'programme_enrolment',
-  'care_task',
-  'elderly_assessment',
-  'contract',
-  'referral',
-  'resident_identifier',
-] as const;
-type OwnedTable = (typeof RESIDENT_OWNED_TABLES)[number];
+type OwnedTable = (typeof RESIDENT_ENTRY_TABLES)[number];
 type MovedEntries = { table: OwnedTable; ids: string[] }[];
 
 /**
@@ -51,7 +35,7 @@ async function mergeResidents(ctx: CareContext, a: string, b: string, reason: st
       .executeTakeFirst();
     if (clash) throw conflict(`Both records are enrolled in ${clash.programme} management: end one enrolment before merging`, 'programme_clash');
     const moved: MovedEntries = [];
-    for (const table of RESIDENT_OWNED_TABLES) {
+    for (const table of RESIDENT_ENTRY_TABLES) {
       const ids = await trx
         .updateTable(table)
         .set({ resident_id: survivor!.id } as never)
