@@ -15,8 +15,7 @@ export const authApi = {
   },
   login: (username: string, password: string) => api.post<LoginResponse>('/api/auth/login', { username, password }),
   logout: () => api.post<void>('/api/auth/logout'),
-  changePassword: (currentPassword: string, newPassword: string) =>
-    api.post<void>('/api/auth/password', { currentPassword, newPassword }),
+  changePassword: (currentPassword: string, newPassword: string) => api.post<void>('/api/auth/password', { currentPassword, newPassword }),
 };
 
 export type AuthStatus = 'loading' | 'authenticated' | 'anonymous' | 'error';
@@ -68,16 +67,6 @@ export function useLogout() {
       setUser(null, { loggedOut: true });
     }
   });
-}
-
-/**
- * Where a user lands after log-in: residents go to their own record, administrators who see aggregates only
- * to the KPI dashboard, other staff to the resident search.
- */
-export function homePathFor(user: CurrentUser): string {
-  if (user.role === 'resident' && user.residentId) return `/residents/${user.residentId}`;
-  if (user.role === 'commission_admin' || user.role === 'insurance_admin') return '/kpi';
-  return '/residents';
 }
 
 /** Only same-site paths are followed after log-in (no open redirects, no loop back to /login). */

@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { LanguageSwitch } from '../../app/LanguageSwitch';
 import { errorMessage } from '../../i18n/errors';
-import { homePathFor, safeNext, useAuth, useLogin } from './auth.resource';
+import { homePathFor } from '../../app/nav';
+import { safeNext, useAuth, useLogin } from './auth.resource';
 
 interface LoginForm {
   username: string;
@@ -19,13 +20,13 @@ export default function LoginPage() {
   const next = safeNext(params.get('next'));
 
   if (status === 'authenticated' && user && !login.pending) {
-    return <Navigate to={next ?? homePathFor(user)} replace />;
+    return <Navigate to={next ?? homePathFor(user) ?? '/'} replace />;
   }
 
   const onFinish = async (values: LoginForm) => {
     try {
       const me = await login.run({ username: values.username.trim(), password: values.password });
-      navigate(next ?? homePathFor(me), { replace: true });
+      navigate(next ?? homePathFor(me) ?? '/', { replace: true });
     } catch {
       // shown from login.error
     }
@@ -52,13 +53,7 @@ export default function LoginPage() {
             {t('login.title')}
           </Typography.Title>
           {login.error && (
-            <Alert
-              type="error"
-              showIcon
-              className="kl-login-error"
-              data-testid="login-error"
-              title={errorMessage(t, login.error)}
-            />
+            <Alert type="error" showIcon className="kl-login-error" data-testid="login-error" title={errorMessage(t, login.error)} />
           )}
           <Form<LoginForm> layout="vertical" requiredMark={false} onFinish={onFinish} disabled={login.pending} size="large">
             <Form.Item name="username" label={t('login.username')} rules={[{ required: true, message: t('login.usernameRequired') }]}>
