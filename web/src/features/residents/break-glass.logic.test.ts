@@ -11,28 +11,30 @@ const NOW = new Date('2026-12-02T08:00:00Z');
 describe('break-the-glass expiry', () => {
   it("prefers the record's own expiry", () => {
     const store = memoryStore();
-    rememberBreakGlass(store, 'r1', '2026-12-02T20:00:00Z');
-    expect(breakGlassUntil({ id: 'r1', accessBasis: 'break_glass', accessExpiresAt: '2026-12-03T08:00:00Z' }, store, NOW)).toBe(
+    rememberBreakGlass(store, 'u1', 'r1', '2026-12-02T20:00:00Z');
+    expect(breakGlassUntil({ id: 'r1', accessBasis: 'break_glass', accessExpiresAt: '2026-12-03T08:00:00Z' }, store, 'u1', NOW)).toBe(
       '2026-12-03T08:00:00Z',
     );
   });
 
-  it('falls back to the expiry remembered from the grant, for that resident only', () => {
+  it('falls back to the expiry remembered from the grant, for that user and resident only', () => {
     const store = memoryStore();
-    rememberBreakGlass(store, 'r1', '2026-12-03T08:00:00Z');
-    expect(breakGlassUntil({ id: 'r1', accessBasis: 'break_glass' }, store, NOW)).toBe('2026-12-03T08:00:00Z');
-    expect(breakGlassUntil({ id: 'r2', accessBasis: 'break_glass' }, store, NOW)).toBeNull();
+    rememberBreakGlass(store, 'u1', 'r1', '2026-12-03T08:00:00Z');
+    expect(breakGlassUntil({ id: 'r1', accessBasis: 'break_glass' }, store, 'u1', NOW)).toBe('2026-12-03T08:00:00Z');
+    expect(breakGlassUntil({ id: 'r2', accessBasis: 'break_glass' }, store, 'u1', NOW)).toBeNull();
+    // Another user at the same workstation does not inherit it.
+    expect(breakGlassUntil({ id: 'r1', accessBasis: 'break_glass' }, store, 'u2', NOW)).toBeNull();
   });
 
   it('ignores a remembered grant that has run out, and any expiry outside break-the-glass', () => {
     const store = memoryStore();
-    rememberBreakGlass(store, 'r1', '2026-12-01T08:00:00Z');
-    expect(breakGlassUntil({ id: 'r1', accessBasis: 'break_glass' }, store, NOW)).toBeNull();
-    expect(breakGlassUntil({ id: 'r1', accessBasis: 'care_team', accessExpiresAt: '2026-12-03T08:00:00Z' }, store, NOW)).toBeNull();
+    rememberBreakGlass(store, 'u1', 'r1', '2026-12-01T08:00:00Z');
+    expect(breakGlassUntil({ id: 'r1', accessBasis: 'break_glass' }, store, 'u1', NOW)).toBeNull();
+    expect(breakGlassUntil({ id: 'r1', accessBasis: 'care_team', accessExpiresAt: '2026-12-03T08:00:00Z' }, store, 'u1', NOW)).toBeNull();
   });
 
   it('works without storage and tolerates storage that throws', () => {
-    expect(breakGlassUntil({ id: 'r1', accessBasis: 'break_glass', accessExpiresAt: null }, null, NOW)).toBeNull();
+    expect(breakGlassUntil({ id: 'r1', accessBasis: 'break_glass', accessExpiresAt: null }, null, 'u1', NOW)).toBeNull();
     const broken: KeyValueStore = {
       getItem: () => {
         throw new Error('denied');
@@ -41,8 +43,8 @@ describe('break-the-glass expiry', () => {
         throw new Error('full');
       },
     };
-    expect(() => rememberBreakGlass(broken, 'r1', '2026-12-03T08:00:00Z')).not.toThrow();
-    expect(breakGlassUntil({ id: 'r1', accessBasis: 'break_glass' }, broken, NOW)).toBeNull();
+    expect(() => rememberBreakGlass(broken, 'u1', 'r1', '2026-12-03T08:00:00Z')).not.toThrow();
+    expect(breakGlassUntil({ id: 'r1', accessBasis: 'break_glass' }, broken, 'u1', NOW)).toBeNull();
   });
 });
 

@@ -6,20 +6,21 @@ export const EMERGENCY_NOTE_MAX = 2000;
 /** Minimal storage the expiry is remembered in (sessionStorage in the browser; a Map-backed fake in tests). */
 export type KeyValueStore = Pick<Storage, 'getItem' | 'setItem'>;
 
-const key = (residentId: string) => `kl.breakGlass.${residentId}`;
+/** Per user and resident: a shared workstation must not show one user's grant to the next. */
+const key = (userId: string, residentId: string) => `kl.breakGlass.${userId}.${residentId}`;
 
 /** Keeps the expiry the server answered when the glass was broken (the record itself may not carry it). */
-export function rememberBreakGlass(store: KeyValueStore | null, residentId: string, expiresAt: string): void {
+export function rememberBreakGlass(store: KeyValueStore | null, userId: string, residentId: string, expiresAt: string): void {
   try {
-    store?.setItem(key(residentId), expiresAt);
+    store?.setItem(key(userId, residentId), expiresAt);
   } catch {
     // Storage full or refused: the banner then shows no end time.
   }
 }
 
-function remembered(store: KeyValueStore | null, residentId: string): string | null {
+function remembered(store: KeyValueStore | null, userId: string, residentId: string): string | null {
   try {
-    return store?.getItem(key(residentId)) ?? null;
+    return store?.getItem(key(userId, residentId)) ?? null;
   } catch {
     return null;
   }
@@ -29,16 +30,17 @@ const validTime = (v: string | null | undefined): v is string => !!v && !Number.
 
 /**
  * Until when the emergency access runs: the record's own `accessExpiresAt` when the server sends it,
- * else the expiry remembered from this tab's grant if it is still ahead; null when unknown.
+ * else the expiry remembered from this user's grant in this tab if it is still ahead; null when unknown.
  */
 export function breakGlassUntil(
   record: Pick<ResidentRecord, 'id' | 'accessBasis' | 'accessExpiresAt'>,
   store: KeyValueStore | null,
+  userId: string,
   now: Date = new Date(),
 ): string | null {
   if (record.accessBasis !== 'break_glass') return null;
   if (validTime(record.accessExpiresAt)) return record.accessExpiresAt;
-  const kept = remembered(store, record.id);
+  const kept = remembered(store, userId, record.id);
   // A remembered grant that has run out belongs to an earlier access: the current one is newer.
   return validTime(kept) && Date.parse(kept) > now.getTime() ? kept : null;
 }

@@ -1,5 +1,6 @@
 import { api } from '../../api/client';
 import { useMutation, useResource } from '../../api/useResource';
+import { useCurrentUser } from '../auth/auth.resource';
 import { rememberBreakGlass } from './break-glass.logic';
 import type { AccessLogEntry, EmergencyNoteBody, ResidentRecord, ResidentSearchResult, TimelineItem } from './residents.types';
 
@@ -40,9 +41,10 @@ export function useResidentAccessLog(id: string | undefined, enabled: boolean) {
 
 /** Breaks the glass; the grant's expiry is remembered for this browser tab (the record may not carry it). */
 export function useBreakGlass(id: string) {
+  const user = useCurrentUser();
   return useMutation(async (reason: string) => {
     const res = await residentsApi.breakGlass(id, reason);
-    rememberBreakGlass(sessionStore(), id, res.expiresAt);
+    rememberBreakGlass(sessionStore(), user.id, id, res.expiresAt);
     return res;
   });
 }

@@ -2,6 +2,7 @@ import { Alert, Button } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../../lib/format';
+import { useCurrentUser } from '../../auth/auth.resource';
 import { breakGlassUntil } from '../break-glass.logic';
 import { sessionStore } from '../residents.resource';
 import type { ResidentRecord } from '../residents.types';
@@ -18,7 +19,8 @@ interface Props {
 export function BreakGlassBanner({ resident, canWriteNote, onNoteSaved }: Props) {
   const { t } = useTranslation();
   const [writing, setWriting] = useState(false);
-  const until = breakGlassUntil(resident, sessionStore());
+  const user = useCurrentUser();
+  const until = breakGlassUntil(resident, sessionStore(), user.id);
 
   return (
     <>
