@@ -15,7 +15,8 @@ export const authApi = {
   },
   login: (username: string, password: string) => api.post<LoginResponse>('/api/auth/login', { username, password }),
   logout: () => api.post<void>('/api/auth/logout'),
-  changePassword: (currentPassword: string, newPassword: string) => api.post<void>('/api/auth/password', { currentPassword, newPassword }),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    api.post<void>('/api/auth/password', { currentPassword, newPassword }),
 };
 
 export type AuthStatus = 'loading' | 'authenticated' | 'anonymous' | 'error';

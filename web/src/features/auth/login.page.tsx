@@ -53,7 +53,13 @@ export default function LoginPage() {
             {t('login.title')}
           </Typography.Title>
           {login.error && (
-            <Alert type="error" showIcon className="kl-login-error" data-testid="login-error" title={errorMessage(t, login.error)} />
+            <Alert
+              type="error"
+              showIcon
+              className="kl-login-error"
+              data-testid="login-error"
+              title={errorMessage(t, login.error)}
+            />
           )}
           <Form<LoginForm> layout="vertical" requiredMark={false} onFinish={onFinish} disabled={login.pending} size="large">
             <Form.Item name="username" label={t('login.username')} rules={[{ required: true, message: t('login.usernameRequired') }]}>

@@ -35,10 +35,8 @@ function ResidentSearch() {
   const navigate = useNavigate();
   const user = useCurrentUser();
   // Registering is the care roles' work; signing needs a team to sign for (record-actions.logic).
-  const { register: canRegister, sign: canSign } = searchActionsFor(
-    user.role,
-    user.teams.map((x) => x.id),
-  );
+  const teamIds = user.teams.map((x) => x.id);
+  const { register: canRegister, sign: canSign } = searchActionsFor(user.role, teamIds);
   const [registering, setRegistering] = useState(false);
   const [signing, setSigning] = useState<{ id: string; name: string } | null>(null);
   const [params, setParams] = useSearchParams();
@@ -113,12 +111,7 @@ function ResidentSearch() {
       ellipsis: true,
       render: (v: string | null) => v ?? <span className="kl-muted">—</span>,
     },
-    {
-      title: t('resident.team'),
-      dataIndex: 'teamName',
-      ellipsis: true,
-      render: (v: string | null) => v ?? <span className="kl-muted">—</span>,
-    },
+    { title: t('resident.team'), dataIndex: 'teamName', ellipsis: true, render: (v: string | null) => v ?? <span className="kl-muted">—</span> },
     { title: t('resident.access'), dataIndex: 'access', width: 120, render: (_, r) => <AccessTag access={r.access} /> },
   ];
   if (canSign) {
@@ -186,13 +179,7 @@ function ResidentSearch() {
             spellCheck={false}
             autoComplete="off"
           />
-          <Button
-            type="primary"
-            onClick={() => submit(text)}
-            loading={search.loading}
-            data-testid="search-submit"
-            className="kl-search-btn"
-          >
+          <Button type="primary" onClick={() => submit(text)} loading={search.loading} data-testid="search-submit" className="kl-search-btn">
             {t('search.submit')}
           </Button>
         </Space.Compact>
