@@ -48,6 +48,7 @@ describe.skipIf(!!skipReason)('access control and language in Chromium', () => {
   it('asks a GP without a care relationship to break the glass, then opens the record', async () => {
     await new LoginPage(page).loginAs('gp2', 'kanglian2026');
     const search = new ResidentSearchPage(page);
+    await search.goto();
     await search.search(LI.nationalId);
     expect(await search.rows.count()).toBe(1);
     await search.open(LI.name);

@@ -34,8 +34,10 @@ describe.skipIf(!!skipReason)('resident record, as a GP in Chromium', () => {
     await browser?.close();
   });
 
-  it('logs in as the demo GP and lands on the resident search', async () => {
+  it('logs in as the demo GP, lands on the worklist and opens the resident search', async () => {
     await new LoginPage(page).loginAs(GP.username, GP.password);
+    await page.waitForURL(/\/worklist/);
+    await page.locator('.kl-nav').getByText('居民检索').click();
     const search = new ResidentSearchPage(page);
     await search.input.waitFor();
     // The search box has focus at once, so the doctor can start typing.

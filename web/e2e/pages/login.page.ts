@@ -15,11 +15,14 @@ export class LoginPage {
     await this.page.getByTestId('login-submit').click();
   }
 
-  /** Logs in and waits for the landing page (the resident search for staff, the KPIs for administrators). */
+  /**
+   * Logs in and waits for the landing page: the worklist for the family-doctor team, the resident search for
+   * hospital staff, the break-the-glass review for institution administrators, the KPIs for the others.
+   */
   async loginAs(username: string, password: string): Promise<void> {
     await this.goto();
     await this.submit(username, password);
-    await this.page.waitForURL(/\/(residents|kpi)(\?|$|\/)/);
+    await this.page.waitForURL(/\/(worklist|residents|access-review|kpi)(\?|$|\/)/);
   }
 
   errorText(): Promise<string> {

@@ -23,7 +23,7 @@ export class ResidentRecordPage {
     await this.header.waitFor();
   }
 
-  async openTab(tab: 'basic' | 'timeline' | 'access'): Promise<void> {
+  async openTab(tab: 'basic' | 'programmes' | 'timeline' | 'access'): Promise<void> {
     await this.page.getByTestId(`tab-${tab}`).click();
   }
 

@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { homePathFor, safeNext } from '../features/auth/auth.resource';
-import type { CurrentUser } from '../features/auth/auth.types';
-import { NAV_ITEMS, activeNavPath, navItemsFor } from './nav';
+import { safeNext } from '../features/auth/auth.resource';
+import type { CurrentUser, Role } from '../features/auth/auth.types';
+import { NAV_ITEMS, activeNavPath, homePathFor, navItemsFor } from './nav';
+
+const ALL_ROLES: Role[] = [
+  'resident',
+  'gp',
+  'health_manager',
+  'public_health',
+  'nurse',
+  'specialist',
+  'referral_coordinator',
+  'institution_admin',
+  'commission_admin',
+  'insurance_admin',
+];
 
 describe('navigation', () => {
   it('shows resident search to staff but not to residents', () => {
@@ -10,11 +23,21 @@ describe('navigation', () => {
     expect(navItemsFor('commission_admin').map((i) => i.path)).not.toContain('/residents');
   });
 
-  it('gives the clinical team its worklist and everyone on staff the KPIs', () => {
+  it('gives the family-doctor team its worklist and everyone on staff the KPIs', () => {
     expect(navItemsFor('health_manager').map((i) => i.path)).toEqual(['/worklist', '/residents', '/kpi']);
-    expect(navItemsFor('institution_admin').map((i) => i.path)).toEqual(['/residents', '/kpi']);
+    expect(navItemsFor('nurse').map((i) => i.path)).toEqual(['/worklist', '/residents', '/kpi']);
+    // Hospital staff have no team worklist (the server answers it for team members only).
+    expect(navItemsFor('specialist').map((i) => i.path)).toEqual(['/residents', '/kpi']);
+    expect(navItemsFor('referral_coordinator').map((i) => i.path)).toEqual(['/residents', '/kpi']);
     expect(navItemsFor('commission_admin').map((i) => i.path)).toEqual(['/kpi']);
     expect(navItemsFor('insurance_admin').map((i) => i.path)).toEqual(['/kpi']);
+  });
+
+  it('gives the institution administrator the break-the-glass review, not the search the server refuses', () => {
+    expect(navItemsFor('institution_admin').map((i) => i.path)).toEqual(['/access-review', '/kpi']);
+    for (const role of ALL_ROLES.filter((r) => r !== 'institution_admin')) {
+      expect(navItemsFor(role).map((i) => i.path)).not.toContain('/access-review');
+    }
   });
 
   it('highlights the owning entry for nested paths', () => {
@@ -37,11 +60,24 @@ describe('after log-in', () => {
     teams: [],
   });
 
-  it('sends staff to the search and residents to their own record', () => {
-    expect(homePathFor(user('gp'))).toBe('/residents');
-    expect(homePathFor(user('resident', 'r1'))).toBe('/residents/r1');
+  it('sends every role where its work is', () => {
+    expect(homePathFor(user('institution_admin'))).toBe('/access-review');
+    for (const role of ['gp', 'health_manager', 'nurse', 'public_health'] as Role[]) expect(homePathFor(user(role))).toBe('/worklist');
     expect(homePathFor(user('commission_admin'))).toBe('/kpi');
     expect(homePathFor(user('insurance_admin'))).toBe('/kpi');
+    expect(homePathFor(user('specialist'))).toBe('/residents');
+    expect(homePathFor(user('referral_coordinator'))).toBe('/residents');
+    expect(homePathFor(user('resident', 'r1'))).toBe('/residents/r1');
+  });
+
+  it('lands each staff role on a page of its own navigation', () => {
+    for (const role of ALL_ROLES.filter((r) => r !== 'resident')) {
+      expect(navItemsFor(role).map((i) => i.path)).toContain(homePathFor(user(role)));
+    }
+  });
+
+  it('has no landing page for a resident account without a linked record', () => {
+    expect(homePathFor(user('resident'))).toBeNull();
   });
 
   it('follows only same-site next paths', () => {

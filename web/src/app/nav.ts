@@ -1,8 +1,9 @@
-import type { Role } from '../features/auth/auth.types';
+import type { CurrentUser, Role } from '../features/auth/auth.types';
 
 /**
- * Top-navigation entries. To add a page: add its route in router.tsx, then one entry here
- * (label key in both i18n catalogs under `nav.*`). `roles` limits who sees the entry (all staff if omitted).
+ * Who works where: the top navigation and each role's landing page. To add a page: add its route in
+ * router.tsx, then one entry here (label key in both i18n catalogs). `roles` limits who sees the entry
+ * (all staff if omitted). An entry is listed only for roles whose requests the server answers.
  */
 export interface NavItem {
   /** Route path; the entry is highlighted for this path and everything below it. */
@@ -13,22 +14,26 @@ export interface NavItem {
   roles?: readonly Role[];
 }
 
-/** Staff who may look up identified records (health-commission and insurance admins see aggregates only). */
-export const RECORD_ROLES: readonly Role[] = [
-  'gp',
-  'health_manager',
-  'public_health',
-  'nurse',
-  'specialist',
-  'referral_coordinator',
-  'institution_admin',
-];
-
-/** Roles that deliver care in family-doctor teams (worklists, follow-ups, drill-down to residents). */
+/** Roles that deliver care and may hold a care relationship with a resident (the server's CLINICAL_ROLES). */
 export const CLINICAL_ROLES: readonly Role[] = ['gp', 'health_manager', 'public_health', 'nurse', 'specialist', 'referral_coordinator'];
 
+/**
+ * Staff who may look up identified records: the clinical roles only. Institution, commission and insurance
+ * administrators see aggregates (and the institution administrator reviews break-the-glass accesses).
+ */
+export const RECORD_ROLES: readonly Role[] = CLINICAL_ROLES;
+
+/** Members of family-doctor teams, whose day starts on the team worklist. */
+export const WORKLIST_ROLES: readonly Role[] = ['gp', 'health_manager', 'public_health', 'nurse'];
+
+/** Administrators who see aggregates only (no names). */
+export const AGGREGATE_ROLES: readonly Role[] = ['commission_admin', 'insurance_admin'];
+
+export const ACCESS_REVIEW_ROLES: readonly Role[] = ['institution_admin'];
+
 export const NAV_ITEMS: NavItem[] = [
-  { path: '/worklist', labelKey: 'nav.worklist', roles: CLINICAL_ROLES },
+  { path: '/access-review', labelKey: 'accessReview.nav', roles: ACCESS_REVIEW_ROLES },
+  { path: '/worklist', labelKey: 'nav.worklist', roles: WORKLIST_ROLES },
   { path: '/residents', labelKey: 'nav.residents', roles: RECORD_ROLES },
   // KPIs: every member of staff and the administrators (aggregates only for the latter).
   { path: '/kpi', labelKey: 'nav.kpi' },
@@ -43,4 +48,19 @@ export function activeNavPath(pathname: string, items: readonly NavItem[]): stri
   return items
     .filter((item) => pathname === item.path || pathname.startsWith(`${item.path}/`))
     .sort((a, b) => b.path.length - a.path.length)[0]?.path;
+}
+
+/**
+ * Where a user lands after log-in and on `/`: where their work is. The team on its worklist, the
+ * institution administrator on the break-the-glass reviews, aggregate-only administrators on the KPIs,
+ * hospital staff (no team worklist) on the resident search, a resident on their own record (null: the
+ * account is not linked to one).
+ */
+export function homePathFor(user: Pick<CurrentUser, 'role' | 'residentId'>): string | null {
+  // A resident account not (yet) linked to a record has nowhere to go: the home page says so.
+  if (user.role === 'resident') return user.residentId ? `/residents/${encodeURIComponent(user.residentId)}` : null;
+  if (ACCESS_REVIEW_ROLES.includes(user.role)) return '/access-review';
+  if (WORKLIST_ROLES.includes(user.role)) return '/worklist';
+  if (RECORD_ROLES.includes(user.role)) return '/residents';
+  return '/kpi';
 }

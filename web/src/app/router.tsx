@@ -1,11 +1,18 @@
+import { Result } from 'antd';
+import { useTranslation } from 'react-i18next';
 import { Navigate, createBrowserRouter, type RouteObject } from 'react-router-dom';
-import { homePathFor, useCurrentUser } from '../features/auth/auth.resource';
+import { useCurrentUser } from '../features/auth/auth.resource';
 import { AppLayout } from './AppLayout';
 import { AuthGuard } from './AuthGuard';
+import { homePathFor } from './nav';
 import { RouteError } from './RouteError';
 
+/** `/` sends each role where its work is (nav.ts homePathFor). */
 function HomeRedirect() {
-  return <Navigate to={homePathFor(useCurrentUser())} replace />;
+  const { t } = useTranslation();
+  const home = homePathFor(useCurrentUser());
+  if (!home) return <Result status="info" title={t('home.notLinked')} subTitle={t('home.notLinkedHint')} />;
+  return <Navigate to={home} replace />;
 }
 
 /** Pages behind log-in, rendered inside the app layout. Add new feature routes here (and a nav entry in nav.ts). */
@@ -18,6 +25,9 @@ export const protectedRoutes: RouteObject[] = [
     lazy: async () => ({ Component: (await import('../features/followup/followup.page')).default }),
   },
   { path: 'worklist', lazy: async () => ({ Component: (await import('../features/worklist/worklist.page')).default }) },
+  { path: 'access-review', lazy: async () => ({ Component: (await import('../features/access-review/access-review.page')).default }) },
+  // The review page's older name in the issue tracker and in people's bookmarks.
+  { path: 'audit', element: <Navigate to="/access-review" replace /> },
   { path: 'kpi', lazy: async () => ({ Component: (await import('../features/kpi/kpi.page')).default }) },
   { path: '*', lazy: async () => ({ Component: (await import('./NotFound.page')).default }) },
 ];

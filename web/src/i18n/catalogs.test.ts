@@ -6,6 +6,7 @@ import en from './locales/en.json';
 import zhCN from './locales/zh-CN.json';
 import { DIABETES_ICD10, ENROL_PROGRAMMES, HYPERTENSION_ICD10, KEY_POPULATIONS } from '../features/care/care.types';
 import { ADHERENCES, ADVERSE_REACTIONS, CLASSIFICATIONS, HYPOGLYCAEMIA, LEVELS3, SALT_INTAKES, VISIT_MODES } from '../features/followup/followup.types';
+import { REVIEW_OUTCOMES, REVIEW_SIDES, REVIEW_STATUSES } from '../features/access-review/access-review.types';
 import { KPI_LEVELS } from '../features/kpi/kpi.types';
 import { WORKLIST_BUCKETS, WORKLIST_PROGRAMMES, WORKLIST_SORTS } from '../features/worklist/worklist.types';
 
@@ -108,6 +109,12 @@ describe('i18n catalogs', () => {
       ...KPI_LEVELS.flatMap((l) => [`kpi.levels.${l}`, `kpi.choose.${l}`]),
       ...['numerator', 'denominator', 'gap'].map((s) => `kpi.drill.${s}`),
       ...['met', 'missed'].map((s) => `kpi.targetStatus.${s}`),
+      // Break-the-glass: the review page and the emergency note.
+      ...REVIEW_STATUSES.flatMap((s) => [`accessReview.status.${s}`, `accessReview.empty.${s}`]),
+      ...REVIEW_OUTCOMES.map((o) => `accessReview.outcome.${o}`),
+      ...REVIEW_SIDES.flatMap((s) => [`accessReview.side.${s}`, `accessReview.sideHint.${s}`]),
+      ...['note_required', 'note_too_long'].map((p) => `accessReview.problems.${p}`),
+      ...['note_required', 'note_too_long', 'occurred_in_future'].map((p) => `emergencyAccess.problems.${p}`),
     ];
     expect(need.filter((k) => !baseKeys.has(k))).toEqual([]);
   });

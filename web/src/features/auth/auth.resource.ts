@@ -70,16 +70,6 @@ export function useLogout() {
   });
 }
 
-/**
- * Where a user lands after log-in: residents go to their own record, administrators who see aggregates only
- * to the KPI dashboard, other staff to the resident search.
- */
-export function homePathFor(user: CurrentUser): string {
-  if (user.role === 'resident' && user.residentId) return `/residents/${user.residentId}`;
-  if (user.role === 'commission_admin' || user.role === 'insurance_admin') return '/kpi';
-  return '/residents';
-}
-
 /** Only same-site paths are followed after log-in (no open redirects, no loop back to /login). */
 export function safeNext(next: string | null): string | null {
   if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || next.startsWith('/login')) return null;

@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { LanguageSwitch } from '../../app/LanguageSwitch';
 import { errorMessage } from '../../i18n/errors';
-import { homePathFor, safeNext, useAuth, useLogin } from './auth.resource';
+import { homePathFor } from '../../app/nav';
+import { safeNext, useAuth, useLogin } from './auth.resource';
 
 interface LoginForm {
   username: string;
@@ -19,13 +20,13 @@ export default function LoginPage() {
   const next = safeNext(params.get('next'));
 
   if (status === 'authenticated' && user && !login.pending) {
-    return <Navigate to={next ?? homePathFor(user)} replace />;
+    return <Navigate to={next ?? homePathFor(user) ?? '/'} replace />;
   }
 
   const onFinish = async (values: LoginForm) => {
     try {
       const me = await login.run({ username: values.username.trim(), password: values.password });
-      navigate(next ?? homePathFor(me), { replace: true });
+      navigate(next ?? homePathFor(me) ?? '/', { replace: true });
     } catch {
       // shown from login.error
     }

@@ -10,6 +10,7 @@ import { formatDate, todayInChina } from '../../lib/format';
 import { useCurrentUser } from '../auth/auth.resource';
 import { useFormOptions } from '../reference/reference.resource';
 import { RiskBadge, SexLabel } from '../residents/components/tags';
+import { recordActionsFor } from '../residents/record-actions.logic';
 import { useResident } from '../residents/residents.resource';
 import { ClassificationAlert, ClassificationTag } from './components/ClassificationAlert';
 import { FollowUpFields } from './components/FollowUpFields';
@@ -153,6 +154,29 @@ function FollowUp({ residentId, programme }: { residentId: string; programme: Fo
           status={resident.error.status === 403 ? '403' : resident.error.status === 404 ? '404' : 'error'}
           title={resident.error.status === 403 ? t('record.forbidden') : errorMessage(t, resident.error)}
           extra={<Button onClick={goBack}>{t('common.back')}</Button>}
+        />
+      </div>
+    );
+  }
+
+  // Reached by URL inside break-the-glass (or without the right): the form is not offered.
+  if (
+    r &&
+    !recordActionsFor({
+      role: user.role,
+      basis: r.accessBasis,
+      userTeamIds: user.teams.map((x) => x.id),
+      contractTeamId: r.careTeam?.teamId ?? null,
+    }).followUp
+  ) {
+    return (
+      <div className="kl-page">
+        <Result
+          status="403"
+          title={r.accessBasis === 'break_glass' ? t('emergencyAccess.followUpRefused') : t('errors.codes.forbidden')}
+          subTitle={r.accessBasis === 'break_glass' ? t('emergencyAccess.followUpRefusedHint') : undefined}
+          extra={<Button onClick={goBack}>{t('common.back')}</Button>}
+          data-testid="followup-refused"
         />
       </div>
     );

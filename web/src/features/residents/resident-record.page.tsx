@@ -1,19 +1,21 @@
 import { Alert, Button, Card, Result, Skeleton, Tabs } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { useCurrentUser } from '../auth/auth.resource';
-import { CLINICAL_ROLES } from '../../app/nav';
 import { ProgrammesTab } from '../care/components/ProgrammesTab';
 import { errorMessage } from '../../i18n/errors';
 import { AccessLogTab } from './components/AccessLogTab';
 import { BasicInfoTab } from './components/BasicInfoTab';
+import { BreakGlassBanner } from './components/BreakGlassBanner';
 import { BreakGlassCard } from './components/BreakGlassCard';
 import { ResidentHeader } from './components/ResidentHeader';
 import { TimelineTab } from './components/TimelineTab';
+import { mayBreakGlass, recordActionsFor } from './record-actions.logic';
 import { useResident } from './residents.resource';
 
-// Roles that deliver care (CLINICAL_ROLES) may break the glass in an emergency; others just see "not allowed".
+// Roles that deliver care may break the glass in an emergency; others just see "not allowed".
+// What the record offers (contract, care, emergency note) is decided in record-actions.logic.ts.
 
 const TABS = ['basic', 'programmes', 'timeline', 'access'] as const;
 type TabKey = (typeof TABS)[number];
@@ -33,6 +35,18 @@ export default function ResidentRecordPage() {
   // Tabs fetch on first open and then stay mounted, so switching back is instant.
   const [visited, setVisited] = useState<ReadonlySet<TabKey>>(() => new Set([tab]));
   useEffect(() => setVisited((v) => (v.has(tab) ? v : new Set([...v, tab]))), [tab]);
+  // Bumped after an emergency note is saved: the timeline fetches again.
+  const [timelineGeneration, setTimelineGeneration] = useState(0);
+  const actions = useMemo(
+    () =>
+      recordActionsFor({
+        role: user.role,
+        basis: r?.accessBasis ?? null,
+        userTeamIds: user.teams.map((x) => x.id),
+        contractTeamId: r ? (r.careTeam?.teamId ?? null) : undefined,
+      }),
+    [user, r],
+  );
 
   useEffect(() => {
     if (r) document.title = `${r.name} · ${t('app.name')}`;
@@ -52,7 +66,7 @@ export default function ResidentRecordPage() {
 
   if (!id) return null;
 
-  if (resident.error?.status === 403 && !CLINICAL_ROLES.includes(user.role)) {
+  if (resident.error?.status === 403 && !mayBreakGlass(user.role)) {
     return <Result status="403" title={t('record.forbidden')} extra={backButton} />;
   }
   if (resident.error?.status === 403) {
@@ -113,7 +127,14 @@ export default function ResidentRecordPage() {
     <div className="kl-page kl-record-page">
       <div className="kl-record-nav">{backButton}</div>
       {r.accessBasis === 'break_glass' && (
-        <Alert type="warning" showIcon className="kl-block" title={t('record.breakGlassActive')} data-testid="break-glass-active" />
+        <BreakGlassBanner
+          resident={r}
+          canWriteNote={actions.emergencyNote}
+          onNoteSaved={() => {
+            resident.reload();
+            setTimelineGeneration((g) => g + 1);
+          }}
+        />
       )}
       {r.status === 'merged' && r.mergedIntoId && (
         <Alert
@@ -139,14 +160,12 @@ export default function ResidentRecordPage() {
             {
               key: 'programmes',
               label: <span data-testid="tab-programmes">{t('record.tabs.programmes')}</span>,
-              children: visited.has('programmes') ? (
-                <ProgrammesTab resident={r} onChanged={resident.reload} canAct={CLINICAL_ROLES.includes(user.role)} />
-              ) : null,
+              children: visited.has('programmes') ? <ProgrammesTab resident={r} onChanged={resident.reload} actions={actions} /> : null,
             },
             {
               key: 'timeline',
               label: <span data-testid="tab-timeline">{t('record.tabs.timeline')}</span>,
-              children: visited.has('timeline') ? <TimelineTab residentId={r.id} /> : null,
+              children: visited.has('timeline') ? <TimelineTab key={timelineGeneration} residentId={r.id} /> : null,
             },
             {
               key: 'access',

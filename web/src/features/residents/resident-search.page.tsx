@@ -2,13 +2,14 @@ import { Alert, Button, Empty, Input, Result, Space, Table, Typography, type Inp
 import { useEffect, useRef, useState, type HTMLAttributes, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import { CLINICAL_ROLES, RECORD_ROLES } from '../../app/nav';
+import { RECORD_ROLES } from '../../app/nav';
 import { ContractDialog } from '../care/components/ContractDialog';
 import { RegisterResidentDialog } from '../care/components/RegisterResidentDialog';
 import { useCurrentUser } from '../auth/auth.resource';
 import { errorMessage } from '../../i18n/errors';
 import { guessQueryKind } from '../../lib/format';
 import { AccessTag, SexLabel } from './components/tags';
+import { searchActionsFor } from './record-actions.logic';
 import { SEARCH_LIMIT, useResidentSearch } from './residents.resource';
 import type { ResidentSummary } from './residents.types';
 
@@ -33,9 +34,9 @@ function ResidentSearch() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const user = useCurrentUser();
-  // Registering and signing are the care team's (and, for signing, the institution admin's) work.
-  const canRegister = CLINICAL_ROLES.includes(user.role);
-  const canSign = canRegister || user.role === 'institution_admin';
+  // Registering is the care roles' work; signing needs a team to sign for (record-actions.logic).
+  const teamIds = user.teams.map((x) => x.id);
+  const { register: canRegister, sign: canSign } = searchActionsFor(user.role, teamIds);
   const [registering, setRegistering] = useState(false);
   const [signing, setSigning] = useState<{ id: string; name: string } | null>(null);
   const [params, setParams] = useSearchParams();

@@ -99,6 +99,8 @@ export interface ResidentRecord {
   mergedIntoId: string | null;
   homeInstitution: { id: string; name: string } | null;
   accessBasis: AccessBasis;
+  /** When the current access ends (break-the-glass), for servers that send it; else remembered from the grant. */
+  accessExpiresAt?: string | null;
   identifiers: { system: string; masked: string }[];
   careTeam: CareTeam | null;
   conditions: Condition[];
@@ -154,4 +156,11 @@ export interface AccessLogEntry {
   accessBasis: string | null;
   reason: string | null;
   outcome: 'success' | 'denied' | 'error';
+}
+
+/** POST /api/residents/:id/emergency-notes: what the doctor did under break-the-glass. */
+export interface EmergencyNoteBody {
+  note: string;
+  /** ISO date-time; the server takes now when absent. */
+  occurredAt?: string;
 }

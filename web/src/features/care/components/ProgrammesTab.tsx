@@ -6,6 +6,7 @@ import { errorMessage } from '../../../i18n/errors';
 import { formatDate } from '../../../lib/format';
 import { useCurrentUser } from '../../auth/auth.resource';
 import { RiskBadge } from '../../residents/components/tags';
+import { offersAny, type RecordActions } from '../../residents/record-actions.logic';
 import type { ProgrammeEnrolment, ResidentRecord } from '../../residents/residents.types';
 import { followUpPath, isFollowUpProgramme } from '../../worklist/worklist.logic';
 import { activeContract } from '../care.logic';
@@ -31,12 +32,13 @@ interface Props {
   resident: ResidentRecord;
   /** Something changed: reload the record (header, programmes, colour). */
   onChanged: () => void;
-  /** Write actions are for the care team and institution admins (not for a resident reading their own record). */
-  canAct: boolean;
+  /** What this user may do here (record-actions.logic): nothing for residents and administrators, nothing but
+   * the emergency note (offered by the record page) inside break-the-glass. */
+  actions: RecordActions;
 }
 
 /** 慢病管理: programmes with colour and schedule, the contract history, and the chronic-care actions. */
-export function ProgrammesTab({ resident: r, onChanged, canAct }: Props) {
+export function ProgrammesTab({ resident: r, onChanged, actions }: Props) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const navigate = useNavigate();
@@ -120,7 +122,7 @@ export function ProgrammesTab({ resident: r, onChanged, canAct }: Props) {
       key: 'action',
       width: 90,
       render: (_, p) =>
-        canAct && isFollowUpProgramme(p.programme) ? (
+        actions.followUp && isFollowUpProgramme(p.programme) ? (
           <Button
             size="small"
             type="primary"
@@ -184,17 +186,23 @@ export function ProgrammesTab({ resident: r, onChanged, canAct }: Props) {
       key: 'action',
       width: 190,
       render: (_, c) =>
-        canAct && c.status === 'active' ? (
+        c.status === 'active' && offersAny(actions, ['renewContract', 'changeTeam', 'terminateContract']) ? (
           <Space size={4}>
-            <Button size="small" onClick={() => setDialog({ kind: 'renew', contract: c })} data-testid="contract-renew">
-              {t('contract.renew')}
-            </Button>
-            <Button size="small" onClick={() => setDialog({ kind: 'changeTeam', contract: c })} data-testid="contract-change-team">
-              {t('contract.changeTeam')}
-            </Button>
-            <Button size="small" danger onClick={() => setDialog({ kind: 'terminate', contract: c })} data-testid="contract-terminate">
-              {t('contract.terminate')}
-            </Button>
+            {actions.renewContract && (
+              <Button size="small" onClick={() => setDialog({ kind: 'renew', contract: c })} data-testid="contract-renew">
+                {t('contract.renew')}
+              </Button>
+            )}
+            {actions.changeTeam && (
+              <Button size="small" onClick={() => setDialog({ kind: 'changeTeam', contract: c })} data-testid="contract-change-team">
+                {t('contract.changeTeam')}
+              </Button>
+            )}
+            {actions.terminateContract && (
+              <Button size="small" danger onClick={() => setDialog({ kind: 'terminate', contract: c })} data-testid="contract-terminate">
+                {t('contract.terminate')}
+              </Button>
+            )}
           </Space>
         ) : null,
     },
@@ -214,25 +222,29 @@ export function ProgrammesTab({ resident: r, onChanged, canAct }: Props) {
 
   return (
     <div className="kl-programmes" data-testid="programmes-tab">
-      {canAct && (
+      {offersAny(actions, ['signContract', 'screening', 'enrol', 'followUp', 'selfCare']) && (
         <div className="kl-action-bar" data-testid="care-actions">
-          {contracts.data && !active && (
+          {actions.signContract && contracts.data && !active && (
             <Button type="primary" onClick={() => setDialog({ kind: 'sign' })} data-testid="action-sign">
               {t('care.actions.sign')}
             </Button>
           )}
-          <Button onClick={() => setDialog({ kind: 'screening' })} data-testid="action-screening">
-            {t('care.actions.screening')}
-          </Button>
-          <Button onClick={() => setDialog({ kind: 'enrol' })} data-testid="action-enrol">
-            {t('care.actions.enrol')}
-          </Button>
-          {followUpProgrammes.length === 1 && (
+          {actions.screening && (
+            <Button onClick={() => setDialog({ kind: 'screening' })} data-testid="action-screening">
+              {t('care.actions.screening')}
+            </Button>
+          )}
+          {actions.enrol && (
+            <Button onClick={() => setDialog({ kind: 'enrol' })} data-testid="action-enrol">
+              {t('care.actions.enrol')}
+            </Button>
+          )}
+          {actions.followUp && followUpProgrammes.length === 1 && (
             <Button type="primary" ghost onClick={() => openFollowUp(followUpProgrammes[0]!.programme)} data-testid="action-followup">
               {t('care.actions.followUpOf', { programme: t(`followup.short.${followUpProgrammes[0]!.programme}`) })}
             </Button>
           )}
-          {followUpProgrammes.length > 1 && (
+          {actions.followUp && followUpProgrammes.length > 1 && (
             <Dropdown
               menu={{
                 items: followUpProgrammes.map((p) => ({ key: p.programme, label: t(`followup.title.${p.programme}`) })),
@@ -244,7 +256,7 @@ export function ProgrammesTab({ resident: r, onChanged, canAct }: Props) {
               </Button>
             </Dropdown>
           )}
-          {elderly && (
+          {actions.selfCare && elderly && (
             <Button onClick={() => setDialog({ kind: 'selfCare' })} data-testid="action-self-care">
               {t('care.actions.selfCare')}
             </Button>
