@@ -60,7 +60,7 @@ describe('break-the-glass', () => {
     // A GP of another centre breaks the glass.
     const glass = await call('POST', `/api/residents/${b}/break-glass`, gpA, { reason: '患者在本中心晕倒，急需查看既往病史和用药' });
     expect(glass.statusCode).toBe(201);
-    expect((await call('GET', `/api/residents/${b}`, gpA)).json()).toMatchObject({ accessBasis: 'break_glass' });
+    expect((await call('GET', `/api/residents/${b}`, gpA)).json()).toMatchObject({ accessBasis: 'break_glass', accessExpiresAt: glass.json().expiresAt });
 
     // Every write but the emergency note is refused, so the home team's work cannot move.
     const visit = await call('POST', `/api/residents/${b}/followups`, gpA, { programme: 'hypertension', visitDate: today, visitMode: 'clinic', sbp: 128, dbp: 78 });

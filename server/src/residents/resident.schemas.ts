@@ -108,6 +108,8 @@ export const ResidentRecord = z.object({
   mergedIntoId: z.string().uuid().nullable(),
   homeInstitution: z.object({ id: z.string().uuid(), name: z.string() }).nullable(),
   accessBasis: z.enum(ACCESS_BASIS),
+  /** When a break-the-glass access ends (null for a care relationship). */
+  accessExpiresAt: z.string().nullable(),
   identifiers: z.array(z.object({ system: z.string(), masked: z.string() })),
   careTeam: z
     .object({

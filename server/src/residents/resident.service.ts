@@ -176,10 +176,12 @@ export async function searchResidents(ctx: CareContext, q: string, limit: number
 }
 
 export async function readResidentRecord(ctx: CareContext, residentId: string): Promise<ResidentRecord> {
-  return ctx.readResident(residentId, { action: 'read', resource: 'resident', fields: ['record'] }, (db, accessBasis) => loadRecord(db, residentId, accessBasis));
+  return ctx.readResident(residentId, { action: 'read', resource: 'resident', fields: ['record'] }, (db, accessBasis) =>
+    loadRecord(db, residentId, accessBasis, accessBasis === 'break_glass' ? ctx.actor.userId : null),
+  );
 }
 
-async function loadRecord(db: Kysely<DB>, residentId: string, accessBasis: AccessBasis): Promise<ResidentRecord> {
+async function loadRecord(db: Kysely<DB>, residentId: string, accessBasis: AccessBasis, breakGlassUserId: string | null): Promise<ResidentRecord> {
   const today = todayIso();
   const r = await db
     .selectFrom('resident as r')
@@ -189,7 +191,7 @@ async function loadRecord(db: Kysely<DB>, residentId: string, accessBasis: Acces
     .where('r.id', '=', residentId)
     .executeTakeFirst();
   if (!r) throw notFound('Resident');
-  const [identifiers, contract, conditions, programmes] = await Promise.all([
+  const [identifiers, contract, conditions, programmes, glass] = await Promise.all([
     db.selectFrom('resident_identifier').select(['system', 'value_masked']).where('resident_id', '=', residentId).execute(),
     db
       .selectFrom('contract as c')
@@ -215,6 +217,15 @@ async function loadRecord(db: Kysely<DB>, residentId: string, accessBasis: Acces
       .where('status', '=', 'active')
       .orderBy('enrolled_on')
       .execute(),
+    breakGlassUserId
+      ? db
+          .selectFrom('break_glass')
+          .select((eb) => eb.fn.max('expires_at').as('expires_at'))
+          .where('user_id', '=', breakGlassUserId)
+          .where('resident_id', '=', residentId)
+          .where('expires_at', '>', new Date())
+          .executeTakeFirst()
+      : Promise.resolve(undefined),
   ]);
   const colours = programmes.map((p) => p.risk_colour).filter((c): c is 'green' | 'yellow' | 'red' => c !== null);
   const riskColour = colours.includes('red') ? 'red' : colours.includes('yellow') ? 'yellow' : colours.includes('green') ? 'green' : null;
@@ -231,6 +242,7 @@ async function loadRecord(db: Kysely<DB>, residentId: string, accessBasis: Acces
     mergedIntoId: r.merged_into_id,
     homeInstitution: r.home_institution_id && r.institution_name ? { id: r.home_institution_id, name: r.institution_name } : null,
     accessBasis,
+    accessExpiresAt: glass?.expires_at ? new Date(glass.expires_at).toISOString() : null,
     identifiers: identifiers.map((i) => ({ system: i.system, masked: i.value_masked })),
     careTeam: contract
       ? {
