@@ -1,7 +1,7 @@
 import { loadConfig } from './config/config.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
 import { buildApp } from './app.js';
-import { seedDemoDistrict } from './db/seed/demo-district.js';
+import { accountsWithDemoPassword, DEMO_PASSWORD, seedDemoDistrict } from './db/seed/demo-district.js';
 
 const config = loadConfig();
 const database = await openDatabase(config.database);
@@ -12,6 +12,11 @@ if (config.seed === 'demo') {
   const seeded = await seedDemoDistrict(database.db, app.deps.crypto, { log: (m) => app.log.info(m) });
   printDemoLogins(seeded.logins, seeded.created);
 }
+
+// Demo accounts are seeded on the embedded database by default, on PostgreSQL only with KANGLIAN_SEED=demo;
+// wherever they exist (seeded now or earlier), say so where nobody can miss it.
+const demoAccounts = await accountsWithDemoPassword(database.db);
+if (demoAccounts.length > 0) warnDemoAccounts(demoAccounts);
 
 await app.listen({ port: config.port, host: config.host });
 app.log.info(`Kanglian 康联 on http://localhost:${config.port} (database: ${database.kind}, schema ${schemaVersion})`);
@@ -24,6 +29,22 @@ function printDemoLogins(logins: { username: string; password: string; role: str
     '',
   ];
   console.log(lines.join('\n'));
+}
+
+function warnDemoAccounts(usernames: string[]): void {
+  const bar = '!'.repeat(96);
+  console.warn(
+    [
+      '',
+      bar,
+      `!!  DEMO ACCOUNTS ACTIVE — password ${DEMO_PASSWORD}, never in production.`,
+      `!!  ${usernames.length} account(s) log in with it: ${usernames.join(', ')}.`,
+      '!!  Start PostgreSQL deployments without KANGLIAN_SEED=demo, on a database that never held the demo district.',
+      bar,
+      '',
+    ].join('\n'),
+  );
+  app.log.warn({ accounts: usernames.length }, `DEMO ACCOUNTS ACTIVE — password ${DEMO_PASSWORD}, never in production`);
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
