@@ -99,7 +99,8 @@ describe('client address', () => {
     // One after the other: @fastify/rate-limit's in-memory store hands every request of a parallel burst the same
     // counter object, so a burst above the limit is refused whole — stricter, but it would hide the count.
     const answers = [];
-    for (const [i, xff] of forged.entries()) answers.push(await loginFrom('10.3.0.7', `xff_probe_${i}`, 'wrong-password-4', { 'x-forwarded-for': xff }));
+    for (const [i, xff] of forged.entries())
+      answers.push(await loginFrom('10.3.0.7', `xff_probe_${i}`, 'wrong-password-4', { 'x-forwarded-for': xff }));
     expect(tally(answers.map((r) => r.statusCode))).toEqual({ 401: 30, 429: 20 });
     expect(answers.find((r) => r.statusCode === 429)!.headers['cache-control']).toBe('no-store');
 

@@ -16,7 +16,13 @@ describe('TRUST_PROXY', () => {
   });
 
   it('takes addresses, CIDR ranges and proxy-addr names', () => {
-    expect(parseTrustProxy('10.0.0.1, 192.168.0.0/16,::1,fd00::/8,loopback')).toEqual(['10.0.0.1', '192.168.0.0/16', '::1', 'fd00::/8', 'loopback']);
+    expect(parseTrustProxy('10.0.0.1, 192.168.0.0/16,::1,fd00::/8,loopback')).toEqual([
+      '10.0.0.1',
+      '192.168.0.0/16',
+      '::1',
+      'fd00::/8',
+      'loopback',
+    ]);
     expect(loadConfig({ ...keys, TRUST_PROXY: '127.0.0.1' }).trustProxy).toEqual(['127.0.0.1']);
   });
 

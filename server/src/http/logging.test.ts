@@ -13,7 +13,8 @@ describe('redactUrl', () => {
 
 describe('maskIdentifiers', () => {
   it('masks national IDs and mobile numbers, not ids, times or other numbers', () => {
-    const line = '{"msg":"Route GET:/x?q=33010619580312017X&p=13800138000 not found","time":1796224979394,"reqId":"req-13","id":"2f1c0d3e-5b7a-4c1d-9e2f-138001380001"}';
+    const line =
+      '{"msg":"Route GET:/x?q=33010619580312017X&p=13800138000 not found","time":1796224979394,"reqId":"req-13","id":"2f1c0d3e-5b7a-4c1d-9e2f-138001380001"}';
     const masked = maskIdentifiers(line);
     expect(masked).toContain('q=[national-id]&p=[phone] not found');
     expect(masked).toContain('"time":1796224979394');

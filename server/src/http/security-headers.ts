@@ -26,7 +26,13 @@ export const CONTENT_SECURITY_POLICY = {
   upgradeInsecureRequests: null,
 };
 
-const isApi = (url: string) => url === '/api' || url.startsWith('/api/') || url.startsWith('/api?') || url === '/fhir' || url.startsWith('/fhir/') || url.startsWith('/fhir?');
+const isApi = (url: string) =>
+  url === '/api' ||
+  url.startsWith('/api/') ||
+  url.startsWith('/api?') ||
+  url === '/fhir' ||
+  url.startsWith('/fhir/') ||
+  url.startsWith('/fhir?');
 
 export async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {
   await app.register(helmet, {
