@@ -1,6 +1,7 @@
 import { loadConfig } from './config/config.js';
 import { migrateToLatest, openDatabase } from './db/database.js';
 import { buildApp } from './app.js';
+import { pruneLoginThrottle } from './auth/login-throttle.js';
 import { accountsWithDemoPassword, DEMO_PASSWORD, seedDemoDistrict } from './db/seed/demo-district.js';
 
 const config = loadConfig();
@@ -17,6 +18,11 @@ if (config.seed === 'demo') {
 // wherever they exist (seeded now or earlier), say so where nobody can miss it.
 const demoAccounts = await accountsWithDemoPassword(database.db);
 if (demoAccounts.length > 0) warnDemoAccounts(demoAccounts);
+
+// Forgotten log-in attempts (unknown names included) are pruned at start and every hour.
+const prune = () => pruneLoginThrottle(database.db).catch((err: unknown) => app.log.error({ err }, 'pruning login_throttle failed'));
+await prune();
+setInterval(() => void prune(), 3600_000).unref();
 
 await app.listen({ port: config.port, host: config.host });
 app.log.info(`Kanglian 康联 on http://localhost:${config.port} (database: ${database.kind}, schema ${schemaVersion})`);
@@ -49,6 +55,9 @@ function warnDemoAccounts(usernames: string[]): void {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void app.close().then(() => database.close()).then(() => process.exit(0));
+    void app
+      .close()
+      .then(() => database.close())
+      .then(() => process.exit(0));
   });
 }

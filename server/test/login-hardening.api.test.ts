@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_FAILED_LOGINS, throttleKey } from '../src/auth/login-throttle.js';
+import { MAX_FAILED_LOGINS, pruneLoginThrottle, throttleKey } from '../src/auth/login-throttle.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { createFixture, login, PASSWORD } from './support/fixture.js';
 
@@ -59,6 +59,22 @@ describe('lock-out counted by the database', () => {
     expect((await loginFrom('10.1.1.1', 'admin_a', PASSWORD)).statusCode).toBe(423);
     await endLock('admin_a');
     expect((await loginFrom('10.1.1.1', 'admin_a', PASSWORD)).statusCode).toBe(200);
+  });
+  it('failures a day old are forgotten, and their rows pruned', async () => {
+    const key = throttleKey(t.app.deps.crypto, 'res_a');
+    for (let i = 0; i < MAX_FAILED_LOGINS - 1; i++) expect((await loginFrom('10.1.2.1', 'res_a', 'nope-nope-2')).statusCode).toBe(401);
+    await sql`UPDATE login_throttle SET last_attempt_at = now() - interval '25 hours' WHERE username_key = ${key}`.execute(t.database.db);
+    // Counted afresh: two more failures do not lock.
+    for (let i = 0; i < 2; i++) expect((await loginFrom('10.1.2.1', 'res_a', 'nope-nope-2')).statusCode).toBe(401);
+    expect((await loginFrom('10.1.2.1', 'res_a', PASSWORD)).statusCode).toBe(200);
+
+    for (let i = 0; i < 2; i++) expect((await loginFrom('10.1.2.1', 'res_a', 'nope-nope-2')).statusCode).toBe(401);
+    const rowOf = () => t.database.db.selectFrom('login_throttle').select('attempts').where('username_key', '=', key).executeTakeFirst();
+    expect(await rowOf()).toEqual({ attempts: 2 });
+    expect(await pruneLoginThrottle(t.database.db)).toBe(0);
+    await sql`UPDATE login_throttle SET last_attempt_at = now() - interval '25 hours' WHERE username_key = ${key}`.execute(t.database.db);
+    expect(await pruneLoginThrottle(t.database.db)).toBeGreaterThanOrEqual(1);
+    expect(await rowOf()).toBeUndefined();
   });
 });
 
@@ -178,7 +194,7 @@ describe('headers', () => {
 });
 
 describe('log', () => {
-  it('a search by national ID, phone or name leaves none of them in the log', async () => {
+  it('a search by national ID, phone or name, or a refused body carrying them, leaves none of them in the log', async () => {
     const session = await login(t.app, 'hm_a');
     const { nationalId, phone, name } = f.residents.residentA;
     const byId = await t.app.inject({ method: 'GET', url: `/api/residents?q=${nationalId}`, headers: session });
@@ -188,6 +204,22 @@ describe('log', () => {
       expect(res.statusCode).toBe(200);
       expect(res.body).toContain(f.residents.residentA.id);
     }
+    // Refused bodies that carry the same data: malformed JSON (the parser quotes the text it choked on) and a
+    // body that fails validation.
+    const malformed = await t.app.inject({
+      method: 'POST',
+      url: '/api/residents',
+      headers: { ...session, 'content-type': 'application/json' },
+      payload: `{"name":"${name}","nationalId":"${nationalId}","phone":"${phone}",`,
+    });
+    expect(malformed.statusCode).toBe(400);
+    const invalid = await t.app.inject({
+      method: 'POST',
+      url: '/api/residents',
+      headers: session,
+      payload: { name, nationalId, phone, sex: 'x' },
+    });
+    expect(invalid.statusCode).toBe(400);
     const log = logLines.join('');
     // The searches were logged (so the check below looks at them), with their parameter names only.
     expect(log).toContain('/api/residents?q=*"');
