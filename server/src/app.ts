@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -12,6 +13,8 @@ import type { Config } from './config/config.js';
 import type { Database } from './db/database.js';
 import { FieldCrypto } from './security/field-crypto.js';
 import { registerErrorHandling } from './http/errors.js';
+import { loggerOptions } from './http/logging.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { authPlugin } from './auth/auth.plugin.js';
 import { healthRoutes } from './http/health.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
@@ -46,15 +49,26 @@ declare module 'fastify' {
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
 
-/** Builds the whole application without listening, so tests drive it with inject(). */
-export async function buildApp(opts: { config: Config; database: Database; schemaVersion: string }): Promise<FastifyInstance> {
+/**
+ * Builds the whole application without listening, so tests drive it with inject(). `logStream` sends the log
+ * somewhere other than stdout (tests read it back).
+ */
+export async function buildApp(opts: {
+  config: Config;
+  database: Database;
+  schemaVersion: string;
+  logStream?: DestinationStream;
+}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: opts.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    logger: loggerOptions(opts.config.logLevel, opts.logStream),
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: true,
+    // The client address is the socket's unless TRUST_PROXY names the proxies that may say otherwise:
+    // it keys the log-in rate limit and is written to the audit.
+    trustProxy: opts.config.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  await registerSecurityHeaders(app);
   registerErrorHandling(app);
 
   app.decorate('deps', {
@@ -111,7 +125,7 @@ async function registerWebUi(app: FastifyInstance, configured: string | undefine
   await app.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: ['index.html'] });
   // Client-side routes (/residents/…, /worklist) fall back to the SPA shell; unknown /api stays 404.
   app.get('/*', { schema: { hide: true }, config: { public: true } }, (request, reply) => {
-    if (request.url.startsWith('/api/') || request.url.startsWith('/docs')) {
+    if (request.url.startsWith('/api/') || request.url.startsWith('/fhir/') || request.url.startsWith('/docs')) {
       return reply.status(404).send({ error: 'not_found', message: `Route ${request.method} ${request.url} not found` });
     }
     return reply.sendFile('index.html');

@@ -4,8 +4,9 @@ import { recordAudit } from '../audit/audit-log.js';
 import { careContext } from '../http/care-context.js';
 import { ErrorBody, HttpError, errorResponses } from '../http/errors.js';
 import { ROLES } from './actor.js';
-import { hashPassword, verifyPassword } from './passwords.js';
-import { createSession, LOCKOUT_MINUTES, MAX_FAILED_LOGINS, revokeOtherSessions, revokeSession, SESSION_COOKIE } from './sessions.js';
+import { claimAttempt, clearAttempts, MAX_FAILED_LOGINS, recordFailure, throttleKey } from './login-throttle.js';
+import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.js';
+import { createSession, revokeOtherSessions, revokeSession, SESSION_COOKIE } from './sessions.js';
 
 export const CurrentUser = z.object({
   id: z.string().uuid(),
@@ -33,8 +34,17 @@ const PasswordChangeBody = z.strictObject({
     .regex(/[0-9]/, 'must contain a digit'),
 });
 
+/** Log-in and password change: per client address (the socket's, unless TRUST_PROXY names the proxies). */
+const AUTH_RATE_LIMIT = { max: 30, timeWindow: '1 minute' } as const;
+
+/** The same answer for a locked name whether or not an account has it. */
+const locked = () => new HttpError(423, 'locked', `Account locked after ${MAX_FAILED_LOGINS} failed attempts; try again later`);
+
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const db = app.deps.database.db;
+  const crypto = app.deps.crypto;
+  // Unknown usernames are checked against this hash, so that they take as long as a wrong password.
+  await dummyPasswordHash();
 
   async function currentUser(userId: string) {
     const user = await db
@@ -64,7 +74,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/login',
     {
-      config: { public: true, rateLimit: { max: 30, timeWindow: '1 minute' } },
+      config: { public: true, rateLimit: AUTH_RATE_LIMIT },
       schema: {
         tags: ['auth'],
         summary: 'Log in; sets an HTTP-only session cookie and returns a bearer token',
@@ -75,36 +85,25 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { username, password } = request.body;
+      const key = throttleKey(crypto, username);
       const user = await db
         .selectFrom('app_user')
-        .select(['id', 'role', 'institution_id', 'password_hash', 'failed_logins', 'locked_until', 'active'])
+        .select(['id', 'role', 'institution_id', 'password_hash', 'active'])
         .where('username', '=', username)
         .executeTakeFirst();
       const actorRef = user ? { userId: user.id, role: user.role, institutionId: user.institution_id } : null;
-      if (user?.locked_until && user.locked_until > new Date()) {
-        await recordAudit(db, actorRef, request.ip, { action: 'login_failed', resource: 'session', outcome: 'denied', detail: { why: 'locked' } });
-        throw new HttpError(423, 'locked', `Account locked after ${MAX_FAILED_LOGINS} failed attempts; try again later`);
+      // Known or not, every name goes through the same statements and one argon2 verification.
+      if (!(await claimAttempt(db, key))) {
+        await recordAudit(db, actorRef, request.ip, { action: 'login_failed', resource: 'session', outcome: 'denied', detail: { username, why: 'locked' } });
+        throw locked();
       }
-      const ok = user && user.active && (await verifyPassword(user.password_hash, password));
-      if (!user || !ok) {
-        if (user) {
-          const failures = user.failed_logins + 1;
-          const lock = failures >= MAX_FAILED_LOGINS;
-          await db
-            .updateTable('app_user')
-            .set({ failed_logins: lock ? 0 : failures, locked_until: lock ? new Date(Date.now() + LOCKOUT_MINUTES * 60_000) : null })
-            .where('id', '=', user.id)
-            .execute();
-        }
-        await recordAudit(db, actorRef, request.ip, {
-          action: 'login_failed',
-          resource: 'session',
-          outcome: 'denied',
-          detail: { username },
-        });
+      const verified = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), password);
+      if (!user || !user.active || !verified) {
+        await recordFailure(db, key);
+        await recordAudit(db, actorRef, request.ip, { action: 'login_failed', resource: 'session', outcome: 'denied', detail: { username } });
         throw new HttpError(401, 'invalid_credentials', 'Wrong username or password');
       }
-      await db.updateTable('app_user').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
+      await clearAttempts(db, key);
       const session = await createSession(db, user.id, app.deps.config.sessionTtlMs);
       await recordAudit(db, actorRef, request.ip, { action: 'login', resource: 'session' });
       reply.setCookie(SESSION_COOKIE, session.token, {
@@ -139,19 +138,29 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/password',
     {
+      config: { rateLimit: AUTH_RATE_LIMIT },
       schema: {
         tags: ['auth'],
-        summary: 'Change own password; other sessions are ended',
+        summary: 'Change own password; other sessions are ended. Wrong current passwords lock the account like log-in.',
         body: PasswordChangeBody,
-        response: { 204: z.null(), ...errorResponses },
+        response: { 204: z.null(), ...errorResponses, 423: ErrorBody },
       },
     },
     async (request, reply) => {
       const ctx = careContext(request);
+      // Shares the log-in counter: a stolen session cannot be used to guess the password here instead.
+      const key = throttleKey(crypto, ctx.actor.username);
+      if (!(await claimAttempt(db, key))) {
+        await ctx.audit({ action: 'password_change', resource: 'app_user', outcome: 'denied', detail: { why: 'locked' } });
+        throw locked();
+      }
       const user = await db.selectFrom('app_user').select('password_hash').where('id', '=', ctx.actor.userId).executeTakeFirstOrThrow();
       if (!(await verifyPassword(user.password_hash, request.body.currentPassword))) {
+        await recordFailure(db, key);
+        await ctx.audit({ action: 'password_change', resource: 'app_user', outcome: 'denied', detail: { why: 'wrong_current_password' } });
         throw new HttpError(400, 'validation', 'currentPassword: does not match', [{ field: 'body.currentPassword', message: 'does not match' }]);
       }
+      await clearAttempts(db, key);
       const password_hash = await hashPassword(request.body.newPassword);
       await db.transaction().execute(async (trx) => {
         await trx.updateTable('app_user').set({ password_hash, password_changed_at: new Date() }).where('id', '=', ctx.actor.userId).execute();

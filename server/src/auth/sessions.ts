@@ -4,8 +4,6 @@ import type { DB } from '../db/schema.js';
 import type { Actor, Role } from './actor.js';
 
 export const SESSION_COOKIE = 'kl_session';
-export const MAX_FAILED_LOGINS = 5;
-export const LOCKOUT_MINUTES = 15;
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('base64url');
 

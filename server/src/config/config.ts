@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -14,9 +15,50 @@ const EnvSchema = z.object({
   KANGLIAN_BLIND_INDEX_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
-  KANGLIAN_SEED: z.enum(['demo', 'none']).default('demo'),
+  /** Unset: demo on the embedded PGlite, none on PostgreSQL. Demo accounts reach PostgreSQL only when asked for. */
+  KANGLIAN_SEED: z.enum(['demo', 'none']).optional(),
   KANGLIAN_WEB_DIST: z.string().optional(),
+  /**
+   * Which reverse proxies may set X-Forwarded-For: a comma-separated list of addresses / CIDRs (or proxy-addr's
+   * names loopback, linklocal, uniquelocal). Unset: none — the client address is the socket's.
+   */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const parsed = parseTrustProxy(value);
+      if (typeof parsed === 'string') {
+        ctx.addIssue({ code: 'custom', message: parsed });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
 });
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY → what Fastify's trustProxy takes: false (trust nobody) or the proxies' addresses. Returns an error
+ * message (a string) for anything else. Refused on purpose: "true"/"*" (any sender could then choose the address
+ * the rate limit and the audit see) and hop counts (they trust whoever connects directly; Fastify 5 ignores them).
+ */
+export function parseTrustProxy(value: string | undefined): false | string[] | string {
+  const trimmed = value?.trim() ?? '';
+  if (trimmed === '' || trimmed === 'false') return false;
+  if (/^[0-9]+$/.test(trimmed)) return `a hop count (${trimmed}) is not accepted: list the proxies' addresses or CIDR ranges`;
+  const entries = trimmed.split(',').map((e) => e.trim());
+  for (const entry of entries) {
+    if (PROXY_NAMES.has(entry)) continue;
+    const [address = '', prefix, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const bits = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= bits);
+    if (family === 0 || !prefixOk || rest.length > 0) {
+      return `"${entry}" is not an IP address, a CIDR range (10.0.0.0/8) or one of loopback, linklocal, uniquelocal; list the proxies (comma-separated) or give a hop count`;
+    }
+  }
+  return entries;
+}
 
 export interface Config {
   port: number;
@@ -28,6 +70,8 @@ export interface Config {
   sessionTtlMs: number;
   seed: 'demo' | 'none';
   webDist: string | undefined;
+  /** Fastify's trustProxy: false unless TRUST_PROXY names the proxies (addresses / CIDR ranges). */
+  trustProxy: false | string[];
 }
 
 function decodeKey(name: string, value: string): Buffer {
@@ -72,8 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     logLevel: parsed.LOG_LEVEL,
     sessionTtlMs: parsed.SESSION_TTL_HOURS * 3600_000,
-    seed: parsed.KANGLIAN_SEED,
+    seed: parsed.KANGLIAN_SEED ?? (parsed.DATABASE_URL ? 'none' : 'demo'),
     webDist: parsed.KANGLIAN_WEB_DIST,
+    trustProxy: parsed.TRUST_PROXY,
     ...overrides,
   };
 }

@@ -30,10 +30,8 @@ export interface AppUser {
   created_at: Generated<Timestamp>;
   department_id: string | null;
   display_name: string;
-  failed_logins: Generated<number>;
   id: Generated<string>;
   institution_id: string | null;
-  locked_until: Timestamp | null;
   password_changed_at: Generated<Timestamp>;
   password_hash: string;
   resident_id: string | null;
@@ -276,6 +274,13 @@ export interface Institution {
   uscc: string | null;
 }
 
+export interface LoginThrottle {
+  attempts: Generated<number>;
+  last_attempt_at: Generated<Timestamp>;
+  locked_until: Timestamp | null;
+  username_key: string;
+}
+
 export interface Medication {
   atc_code: string | null;
   cancel_reason: string | null;
@@ -486,6 +491,7 @@ export interface DB {
   identity_correction: IdentityCorrection;
   immunization: Immunization;
   institution: Institution;
+  login_throttle: LoginThrottle;
   medication: Medication;
   observation: Observation;
   programme_enrolment: ProgrammeEnrolment;

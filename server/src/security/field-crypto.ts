@@ -32,7 +32,7 @@ export class FieldCrypto {
   }
 
   /** Domain-separated so that equal values of different kinds (ID vs phone) never share an index value. */
-  blindIndex(domain: 'national_id' | 'phone' | 'identifier', value: string): string {
+  blindIndex(domain: 'national_id' | 'phone' | 'identifier' | 'login', value: string): string {
     return createHmac('sha256', this.blindIndexKey).update(`${domain}\u0000${value}`).digest('base64url');
   }
 }

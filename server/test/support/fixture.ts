@@ -18,7 +18,6 @@ export const PASSWORD = 'Fixture-pass-2026';
 export async function createFixture(app: FastifyInstance) {
   const db: Kysely<DB> = app.deps.database.db;
   const crypto: FieldCrypto = app.deps.crypto;
-  const passwordHash = await hashPassword(PASSWORD);
   await db.insertInto('region').values({ code: '330106', name: '示范区', name_en: 'Demo District' }).execute();
   const inst = async (code: string, name: string, kind: string) =>
     (await db.insertInto('institution').values({ code, name, name_en: name, kind, region_code: '330106' }).returning('id').executeTakeFirstOrThrow()).id;
@@ -33,6 +32,8 @@ export async function createFixture(app: FastifyInstance) {
   await db.insertInto('service_package').values({ code: 'basic', name: '基础包', name_en: 'Basic package', kind: 'basic' }).execute();
 
   const user = async (username: string, role: Role, institution_id: string | null, teamId?: string, resident_id?: string) => {
+    // Every account its own hash (argon2, own salt), as in the seeds.
+    const passwordHash = await hashPassword(PASSWORD);
     const id = (
       await db
         .insertInto('app_user')

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import type { DestinationStream } from 'pino';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { migrateToLatest, openDatabase, type Database } from '../../src/db/database.js';
@@ -16,14 +17,15 @@ export interface TestApp {
  * A fresh database per test file: PGlite in memory by default; with DATABASE_URL the server's
  * public schema is dropped and migrated again (files then run one at a time, see vitest.config.ts).
  */
-export async function createTestApp(): Promise<TestApp> {
+export async function createTestApp(opts: { logLevel?: string; logStream?: DestinationStream; env?: NodeJS.ProcessEnv } = {}): Promise<TestApp> {
   const url = process.env.DATABASE_URL;
   const config = loadConfig(
     {
       KANGLIAN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       KANGLIAN_BLIND_INDEX_KEY: randomBytes(32).toString('base64'),
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      LOG_LEVEL: opts.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent',
       KANGLIAN_SEED: 'none',
+      ...opts.env,
       ...(url ? { DATABASE_URL: url } : {}),
     },
     url ? {} : { database: { kind: 'pglite', dataDir: 'memory://' } },
@@ -34,7 +36,7 @@ export async function createTestApp(): Promise<TestApp> {
     await sql`CREATE SCHEMA public`.execute(database.db);
   }
   const schemaVersion = await migrateToLatest(database.db);
-  const app = await buildApp({ config, database, schemaVersion });
+  const app = await buildApp({ config, database, schemaVersion, logStream: opts.logStream });
   await app.ready();
   return {
     app,

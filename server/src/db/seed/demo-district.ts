@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { hashPassword } from '../../auth/passwords.js';
+import { hashPassword, verifyPassword } from '../../auth/passwords.js';
 import {
   addDays,
   addMonths,
@@ -115,6 +115,14 @@ export const DEMO_LOGINS: readonly DemoLogin[] = [
   { username: 'resident1', password: DEMO_PASSWORD, role: 'resident', description: '张建国 居民 (resident portal: his own record)' },
 ];
 
+/** The demo log-ins that still open with the published demo password: the server warns loudly at start while any do. */
+export async function accountsWithDemoPassword(db: Kysely<DB>): Promise<string[]> {
+  const names = DEMO_LOGINS.map((l) => l.username);
+  const rows = await db.selectFrom('app_user').select(['username', 'password_hash']).where('username', 'in', names).where('active', '=', true).execute();
+  const open = await Promise.all(rows.map(async (r) => ((await verifyPassword(r.password_hash, DEMO_PASSWORD)) ? r.username : null)));
+  return open.filter((u): u is string => u !== null).sort();
+}
+
 /** The fixed residents' identifiers (kept out of the generator's hands). */
 export const FIXED_RESIDENTS = {
   zhangJianguo: { name: '张建国', sex: 'male', birthDate: '1958-03-12', nationalId: '330106195803120173', phone: '13800138000' },
@@ -146,7 +154,6 @@ export async function seedDemoDistrict(
     opts.residents ??
     (Number.isFinite(envCount) && envCount >= 0 && process.env.KANGLIAN_DEMO_RESIDENTS ? Math.floor(envCount) : DEFAULT_DEMO_RESIDENTS);
   const today = opts.today ?? todayIso();
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
   const fixed = Object.values(FIXED_RESIDENTS);
   const run = (d: Kysely<DB>, batchTransactions: boolean) =>
     generateDistrict(d, crypto, {
@@ -154,13 +161,12 @@ export async function seedDemoDistrict(
       seed: opts.seed,
       today,
       log,
-      passwordHash,
       batchTransactions,
       concurrency: batchTransactions ? opts.concurrency : 1,
       staffOverrides: STAFF_OVERRIDES,
       reserved: { nationalIds: fixed.map((f) => f.nationalId), phones: fixed.map((f) => f.phone) },
       beforeResidents: async (org, d2) => {
-        const write = (trx: Kysely<DB>) => createFixedResidents(trx, crypto, org, today, passwordHash);
+        const write = (trx: Kysely<DB>) => createFixedResidents(trx, crypto, org, today);
         if (batchTransactions) await d2.transaction().execute(write);
         else await write(d2);
         log('demo: fixed demo residents and log-ins created');
@@ -425,7 +431,6 @@ async function createFixedResidents(
   crypto: FieldCrypto,
   org: DistrictOrg,
   today: string,
-  passwordHash: string,
 ): Promise<void> {
   const team = org.centres[0]!.teams[0]!;
   const c: FixedCtx = {
@@ -905,7 +910,7 @@ async function createFixedResidents(
     .insertInto('app_user')
     .values({
       username: 'resident1',
-      password_hash: passwordHash,
+      password_hash: await hashPassword(DEMO_PASSWORD),
       role: 'resident',
       display_name: zj.name,
       institution_id: null,

@@ -14,7 +14,8 @@ import { BasicInfo } from '../../residents/resident.schemas.js';
 import { FieldCrypto } from '../../security/field-crypto.js';
 import { todayIso } from '../../shared/dates.js';
 import { migrateToLatest, openDatabase, type Database } from '../database.js';
-import { DEMO_LOGINS, FIXED_RESIDENTS, seedDemoDistrict } from './demo-district.js';
+import { verifyPassword } from '../../auth/passwords.js';
+import { accountsWithDemoPassword, DEMO_LOGINS, DEMO_PASSWORD, FIXED_RESIDENTS, seedDemoDistrict } from './demo-district.js';
 
 // Always an in-memory PGlite: the generator owns the whole database it writes.
 let database: Database;
@@ -49,6 +50,22 @@ describe('demo district seed', () => {
       )
       .execute();
     expect(users).toHaveLength(DEMO_LOGINS.length);
+  });
+
+  it('gives every account its own password hash; only the demo log-ins open, with the demo password', async () => {
+    const hashes = await sql<{ accounts: number; distinct_hashes: number }>`
+      SELECT count(*)::int AS accounts, count(DISTINCT password_hash)::int AS distinct_hashes FROM app_user`.execute(database.db);
+    expect(hashes.rows[0]!.accounts).toBeGreaterThan(400);
+    expect(hashes.rows[0]!.distinct_hashes).toBe(hashes.rows[0]!.accounts);
+    const open = await accountsWithDemoPassword(database.db);
+    expect(open).toEqual(expect.arrayContaining(DEMO_LOGINS.map((l) => l.username)));
+    const resident = await database.db.selectFrom('app_user').select('password_hash').where('username', '=', 'resident1').executeTakeFirstOrThrow();
+    expect(await verifyPassword(resident.password_hash, DEMO_PASSWORD)).toBe(true);
+    // The other generated staff have no usable password: only the documented demo log-ins open.
+    const usable = await sql<{ username: string }>`SELECT username FROM app_user WHERE password_hash LIKE '$argon2%' ORDER BY username`.execute(database.db);
+    expect(usable.rows.map((r) => r.username)).toEqual(DEMO_LOGINS.map((l) => l.username).sort());
+    const staff = await database.db.selectFrom('app_user').select('password_hash').where('username', '=', 'c1t2_gp').executeTakeFirstOrThrow();
+    expect(await verifyPassword(staff.password_hash, DEMO_PASSWORD)).toBe(false);
   });
 
   it('builds the organisation of seed 001', async () => {

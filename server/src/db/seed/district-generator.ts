@@ -4,7 +4,6 @@
  * transaction of `INSERT … SELECT FROM unnest(…)` statements (see bulk-insert.ts); works on PostgreSQL and PGlite.
  */
 import { sql, type Kysely } from 'kysely';
-import { hashPassword } from '../../auth/passwords.js';
 import type { FieldCrypto } from '../../security/field-crypto.js';
 import { todayIso } from '../../shared/dates.js';
 import type { DB } from '../schema.js';
@@ -13,7 +12,10 @@ import { createOrganisation, REGION, type DistrictOrg, type StaffOverrides } fro
 import { ResidentFactory, type GenCounters } from './resident-factory.js';
 import { Random } from './random.js';
 
-/** Password of every generated staff account (the demo log-ins use the same). */
+/**
+ * Password of the demo log-ins among the generated staff (staffOverrides), each with its own hash. Other generated
+ * staff accounts have no usable password.
+ */
 export const STAFF_PASSWORD = 'kanglian2026';
 export const DEFAULT_SEED = 20_260_101;
 
@@ -38,8 +40,6 @@ export interface GenerateOptions {
   reserved?: { nationalIds?: string[]; phones?: string[] };
   /** Runs after the organisation is written and before the first generated resident. */
   beforeResidents?: (org: DistrictOrg, db: Kysely<DB>) => Promise<void>;
-  /** A precomputed argon2 hash for the staff password (hashing is slow). */
-  passwordHash?: string;
 }
 
 export interface GenerateResult {
@@ -79,8 +79,7 @@ export async function generateDistrict(db: Kysely<DB>, crypto: FieldCrypto, opts
       : work(db);
 
   log(`generator: seed ${seed}, today ${today}, ${opts.residents.toLocaleString('en')} residents`);
-  const passwordHash = opts.passwordHash ?? (await hashPassword(STAFF_PASSWORD));
-  const org = await inTransaction((d) => createOrganisation(d, rng, passwordHash, opts.staffOverrides));
+  const org = await inTransaction((d) => createOrganisation(d, rng, STAFF_PASSWORD, opts.staffOverrides));
   const orgRows = await countOrg(db);
   Object.assign(rows, orgRows);
   log(

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { hashPasswordEach, unusablePasswordHash } from '../../auth/passwords.js';
 import type { DB } from '../schema.js';
 import { RowBuffer } from './bulk-insert.js';
 import { COMMUNITY_EN, NameMaker, SUBDISTRICTS } from './names.js';
@@ -79,8 +80,6 @@ export interface DistrictOrg {
   centres: CentreOrg[];
   teams: TeamOrg[];
   grids: GridOrg[];
-  /** All staff accounts share this password hash (argon2 is slow: hashed once). */
-  passwordHash: string;
 }
 
 /** Optional renames of generated staff, keyed by the generated username (e.g. c1t1_gp → gp1). */
@@ -184,15 +183,21 @@ export const SERVICE_PACKAGES = [
 /**
  * Builds the organisation and writes it (one statement per table). Everything the resident generator needs
  * (ids of institutions, teams, members, grids, specialists) is returned.
+ *
+ * Only the staff renamed by `overrides` (the demo log-ins) can log in, with `password`, each with its own argon2
+ * hash; the other generated accounts (~550) get no usable password: a published password on hundreds of accounts
+ * is what a demo must not ship, and hashing them all would cost ~550 argon2 runs at every first start.
  */
 export async function createOrganisation(
   db: Kysely<DB>,
   rng: Random,
-  passwordHash: string,
+  password: string,
   overrides: StaffOverrides = {},
 ): Promise<DistrictOrg> {
   const names = new NameMaker(rng);
   const buf = new RowBuffer();
+  /** Log-in rows, hashed just before the write: one argon2 hash (own salt) per account. */
+  const loginRows: { password_hash: string }[] = [];
   const usedNames = new Set<string>();
   const staffName = () => {
     for (;;) {
@@ -206,16 +211,18 @@ export async function createOrganisation(
   const user = (username: string, role: string, institutionId: string, departmentId: string | null = null): StaffRef => {
     const o = overrides[username];
     const ref = { id: randomUUID(), username: o?.username ?? username, name: o?.displayName ?? staffName() };
-    buf.add('app_user', {
+    const row = {
       id: ref.id,
       username: ref.username,
-      password_hash: passwordHash,
+      password_hash: o ? '' : unusablePasswordHash(),
       role,
       display_name: ref.name,
       institution_id: institutionId,
       department_id: departmentId,
       resident_id: null,
-    });
+    };
+    if (o) loginRows.push(row);
+    buf.add('app_user', row);
     return ref;
   };
   const institution = (code: string, name: string, nameEn: string, kind: string, parentId: string | null = null): InstitutionRef => {
@@ -338,6 +345,8 @@ export async function createOrganisation(
       items: JSON.stringify(p.items),
     });
   }
+  const hashes = await hashPasswordEach(password, loginRows.length);
+  loginRows.forEach((row, i) => (row.password_hash = hashes[i]!));
   await buf.flush(db);
-  return { region: REGION, tertiary, secondary, commission, insurance, centres, teams, grids, passwordHash };
+  return { region: REGION, tertiary, secondary, commission, insurance, centres, teams, grids };
 }
