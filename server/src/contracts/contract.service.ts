@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { CareContext } from '../http/care-context.js';
-import { badRequest, conflict, forbidden, notFound } from '../http/errors.js';
+import { badRequest, conflict, forbidden, notFound, withRequestFields } from '../http/errors.js';
 import { addYears, ageOn } from '../chronic/rules/age.js';
 import { todayIso } from '../shared/dates.js';
 import { reassignOpenTasks } from '../care-tasks/care-tasks.js';
@@ -109,12 +109,16 @@ export async function signContract(
   if (!resident) throw notFound('Resident');
   if (resident.status !== 'active') throw conflict(`Resident record is ${resident.status}`);
   // Signing starts the care relationship, so it is the one write that needs none beforehand.
-  return ctx.db.transaction().execute(async (trx) => {
-    if (await activeContract(trx, input.residentId, today)) throw conflict('Resident already has an active contract: renew or change team instead', 'contract_active');
-    const out = await startContract(trx, ctx, { ...input, startDate, previousId: null });
-    await ctx.audit({ action: 'create', resource: 'contract', residentId: input.residentId, accessBasis: 'care_team', detail: { contractId: out.id, teamId: input.teamId } }, trx);
-    return out;
-  });
+  // Two signings at once both pass the check below; the exclusion constraint contract_one_active_excl
+  // lets one commit and answers the other 409 contract_active (errors.ts).
+  return withRequestFields({ date: 'body.startDate', onDate: 'body.startDate' }, () =>
+    ctx.db.transaction().execute(async (trx) => {
+      if (await activeContract(trx, input.residentId, today)) throw conflict('Resident already has an active contract: renew or change team instead', 'contract_active');
+      const out = await startContract(trx, ctx, { ...input, startDate, previousId: null });
+      await ctx.audit({ action: 'create', resource: 'contract', residentId: input.residentId, accessBasis: 'care_team', detail: { contractId: out.id, teamId: input.teamId } }, trx);
+      return out;
+    }),
+  );
 }
 
 async function loadOwnContract(ctx: CareContext, contractId: string) {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { calendarDate, endNotBefore, ownKey, text } from '../http/schema-primitives.js';
 import { careContext } from '../http/care-context.js';
 import { badRequest, errorResponses } from '../http/errors.js';
 import { todayIso } from '../shared/dates.js';
@@ -9,8 +10,8 @@ import { computeKpis, drillDown, DRILL_SETS, KPI_LEVELS } from './kpi.service.js
 const Period = {
   level: z.enum(KPI_LEVELS).default('region'),
   id: z.string().uuid().optional(),
-  from: z.iso.date().default(() => `${todayIso().slice(0, 4)}-01-01`),
-  to: z.iso.date().default(() => todayIso()),
+  from: calendarDate().default(() => `${todayIso().slice(0, 4)}-01-01`),
+  to: calendarDate().default(() => todayIso()),
 };
 const Fraction = z.object({ numerator: z.number().int(), denominator: z.number().int(), rate: z.number().nullable() });
 
@@ -27,7 +28,7 @@ export const kpiRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['kpi'],
       summary: 'KPIs for a period at region, institution, team or doctor level, broken down one level down',
-      querystring: z.strictObject({ ...Period, indicators: z.string().optional().describe('comma-separated codes; all when absent') }),
+      querystring: z.strictObject({ ...Period, indicators: text(2000).optional().describe('comma-separated codes; all when absent') }).superRefine(endNotBefore('from', 'to')),
       response: {
         200: z.object({
           period: z.object({ from: z.string(), to: z.string() }),
@@ -43,7 +44,8 @@ export const kpiRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request) => {
     const q = request.query;
     const codes = q.indicators ? q.indicators.split(',').map((c) => c.trim()) : INDICATOR_CODES;
-    const unknown = codes.filter((c) => !(c in INDICATORS));
+    // Own properties only: '__proto__', 'constructor' or 'toString' are not indicators.
+    const unknown = codes.filter((c) => !ownKey(INDICATORS, c));
     if (unknown.length) {
       throw badRequest('querystring.indicators', `unknown indicator ${unknown.join(', ')}`);
     }
@@ -59,7 +61,7 @@ export const kpiRoutes: FastifyPluginAsyncZod = async (app) => {
         indicator: z.enum(INDICATOR_CODES),
         set: z.enum(DRILL_SETS).default('gap'),
         limit: z.coerce.number().int().min(1).max(2000).default(500),
-      }),
+      }).superRefine(endNotBefore('from', 'to')),
       response: {
         200: z.object({
           items: z.array(z.object({ id: z.string().uuid(), name: z.string(), sex: z.string(), birthDate: z.string(), nationalIdMasked: z.string().nullable(), units: z.number().int() })),

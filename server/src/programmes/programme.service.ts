@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { CareContext } from '../http/care-context.js';
-import { badRequest, conflict, forbidden, HttpError } from '../http/errors.js';
+import { badRequest, conflict, forbidden, HttpError, withRequestFields } from '../http/errors.js';
 import {
   ageOn,
   antenatalSchedule,
@@ -69,6 +69,7 @@ export async function enrol(ctx: CareContext, residentId: string, body: EnrolBod
       enrolledOn = body.enrolledOn ?? today;
       if (enrolledOn > today) throw badRequest('body.enrolledOn', 'is in the future');
       if (enrolledOn < body.diagnosedOn) throw badRequest('body.enrolledOn', 'is before the diagnosis');
+      if (body.diagnosedOn < resident.birth_date) throw badRequest('body.diagnosedOn', 'is before the birth date');
       icd10 = body.icd10;
       const label = FOLLOW_UP_LABELS[body.programme];
       tasks = [
@@ -155,7 +156,8 @@ export async function recordScreening(ctx: CareContext, residentId: string, body
   if (ctx.actor.role === 'resident') throw forbidden('Screening is recorded by the care team');
   const today = todayIso();
   if (body.measuredOn > today) throw badRequest('body.measuredOn', 'is in the future');
-  return ctx.writeForResident(residentId, { action: 'create', resource: 'screening', fields: Object.keys(body) }, async (trx) => {
+  const fields = { onDate: 'body.measuredOn', date: 'body.measuredOn' };
+  return withRequestFields(fields, () => ctx.writeForResident(residentId, { action: 'create', resource: 'screening', fields: Object.keys(body) }, async (trx) => {
     const resident = await trx.selectFrom('resident').select('birth_date').where('id', '=', residentId).executeTakeFirstOrThrow();
     const eligible = eligibleForChronicProgramme(ageOn(resident.birth_date, body.measuredOn));
     const team = await responsibleTeam(trx, residentId, today);
@@ -220,7 +222,7 @@ export async function recordScreening(ctx: CareContext, residentId: string, body
       diabetic: ['空腹血糖≥7.0：转诊确诊', 'FBG ≥ 7.0: refer for diagnosis'],
     }[category];
     return { id: inserted, kind: 'fbg' as const, result: category, eligible, confirmation: null, glucoseCategory: category, adviceZh: advice[0]!, adviceEn: advice[1]! };
-  });
+  }));
 }
 
 async function insertScreening(

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { safe } from '../http/schema-primitives.js';
 import { careContext } from '../http/care-context.js';
 import { errorResponses } from '../http/errors.js';
 import { BREAK_GLASS_HOURS } from '../access/resident-access.js';
@@ -103,7 +104,7 @@ export const residentRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['access'],
         summary: 'Emergency access without a care relationship; the reason is audited and flagged for review',
         params: ResidentIdParams,
-        body: z.strictObject({ reason: z.string().trim().min(BREAK_GLASS_MIN_REASON, `must explain the emergency in at least ${BREAK_GLASS_MIN_REASON} characters`).max(1000) }),
+        body: z.strictObject({ reason: safe(z.string().trim().min(BREAK_GLASS_MIN_REASON, `must explain the emergency in at least ${BREAK_GLASS_MIN_REASON} characters`).max(1000)) }),
         response: { 201: z.object({ expiresAt: z.string() }), ...errorResponses },
       },
     },
