@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { RuleInputError } from '../chronic/rules/errors.js';
@@ -131,6 +131,15 @@ function fieldOf(instancePath: string, prefix: string, params: unknown): string 
   const unknownKeys = (params as { keys?: unknown } | undefined)?.keys;
   const leaf = Array.isArray(unknownKeys) ? unknownKeys.join(',') : '';
   return [prefix, path, leaf].filter(Boolean).join('.');
+}
+
+/**
+ * Errors Fastify raises before routing (a path that is not valid percent-encoded UTF-8, such as a
+ * lone surrogate): a 400 naming the path parameters, like any other bad input.
+ */
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 400;
+  void reply.status(status).send({ error: 'validation', message: `params: ${err.message}`, issues: [{ field: 'params', message: 'is not valid percent-encoded UTF-8' }] });
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {

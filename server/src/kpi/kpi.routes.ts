@@ -4,15 +4,29 @@ import { calendarDate, endNotBefore, ownKey, text } from '../http/schema-primiti
 import { careContext } from '../http/care-context.js';
 import { badRequest, errorResponses } from '../http/errors.js';
 import { todayIso } from '../shared/dates.js';
+import { addYears } from '../chronic/rules/age.js';
 import { INDICATORS, INDICATOR_CODES } from './indicators.js';
 import { computeKpis, drillDown, DRILL_SETS, KPI_LEVELS } from './kpi.service.js';
 
 const Period = {
   level: z.enum(KPI_LEVELS).default('region'),
   id: z.string().uuid().optional(),
-  from: calendarDate().default(() => `${todayIso().slice(0, 4)}-01-01`),
-  to: calendarDate().default(() => todayIso()),
+  from: calendarDate().optional().describe('first day; 1 January of the year of `to` when absent'),
+  to: calendarDate().optional().describe('last day; today when absent'),
 };
+
+/**
+ * The period with its defaults. A wrong period names the field the client sent: `to` when both
+ * were given (the end is what to change), otherwise the one that was.
+ */
+function periodOf(q: { from?: string | undefined; to?: string | undefined }): { from: string; to: string } {
+  const to = q.to ?? todayIso();
+  const from = q.from ?? `${to.slice(0, 4)}-01-01`;
+  const field = q.to !== undefined ? 'querystring.to' : 'querystring.from';
+  if (from > to) throw badRequest(field, q.to !== undefined ? 'is before from' : 'is after today (to, when absent)');
+  if (addYears(from, 5) < to) throw badRequest(field, 'a period spans at most 5 years');
+  return { from, to };
+}
 const Fraction = z.object({ numerator: z.number().int(), denominator: z.number().int(), rate: z.number().nullable() });
 
 export const kpiRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -49,7 +63,7 @@ export const kpiRoutes: FastifyPluginAsyncZod = async (app) => {
     if (unknown.length) {
       throw badRequest('querystring.indicators', `unknown indicator ${unknown.join(', ')}`);
     }
-    return computeKpis(careContext(request), { level: q.level, id: q.id ?? null, from: q.from, to: q.to }, codes as typeof INDICATOR_CODES);
+    return computeKpis(careContext(request), { level: q.level, id: q.id ?? null, ...periodOf(q) }, codes as typeof INDICATOR_CODES);
   });
 
   app.get('/kpi/residents', {
@@ -58,6 +72,8 @@ export const kpiRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Drill down: the residents behind an indicator (team or doctor level, care team only)',
       querystring: z.strictObject({
         ...Period,
+        // No default: a drill-down names its team or doctor level.
+        level: z.enum(KPI_LEVELS),
         indicator: z.enum(INDICATOR_CODES),
         set: z.enum(DRILL_SETS).default('gap'),
         limit: z.coerce.number().int().min(1).max(2000).default(500),
@@ -71,6 +87,6 @@ export const kpiRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request) => {
     const q = request.query;
-    return { items: await drillDown(careContext(request), { level: q.level, id: q.id ?? null, from: q.from, to: q.to }, q.indicator, q.set, q.limit) };
+    return { items: await drillDown(careContext(request), { level: q.level, id: q.id ?? null, ...periodOf(q) }, q.indicator, q.set, q.limit) };
   });
 };

@@ -57,8 +57,8 @@ export async function enrol(ctx: CareContext, residentId: string, body: EnrolBod
     let enrolledOn = today;
     if (body.programme === 'hypertension' || body.programme === 'diabetes') {
       if (!eligibleForChronicProgramme(age)) {
-        throw new HttpError(400, 'below_programme_age', `residentId: the ${body.programme} programme serves residents aged 35 and over (this resident is ${age})`, [
-          { field: 'residentId', message: `aged ${age}; the programme starts at 35` },
+        throw new HttpError(400, 'below_programme_age', `params.id: the ${body.programme} programme serves residents aged 35 and over (this resident is ${age})`, [
+          { field: 'params.id', message: `aged ${age}; the programme starts at 35` },
         ]);
       }
       if (body.programme === 'hypertension' && hypertensionCodeDisposition(body.icd10) !== 'manage') {
@@ -107,15 +107,15 @@ export async function enrol(ctx: CareContext, residentId: string, body: EnrolBod
       // Screening tasks end with the diagnosis.
       await completeOpenTasks(trx, residentId, 'screening', today, residentId, body.programme === 'hypertension' ? 'bp_' : 'fbg_');
     } else if (body.programme === 'elderly') {
-      if (!eligibleForElderlyProgramme(age)) throw badRequest('residentId', `the elderly programme serves residents aged 65 and over (this resident is ${age})`);
+      if (!eligibleForElderlyProgramme(age)) throw badRequest('params.id', `the elderly programme serves residents aged 65 and over (this resident is ${age})`);
       const check = elderlyAnnualCheck({ birthDate: resident.birth_date, year: Number(today.slice(0, 4)) });
       tasks = check ? scheduleTasks(residentId, 'elderly', [check], today) : [];
     } else if (body.programme === 'child') {
-      if (age > 6) throw badRequest('residentId', `child health management covers ages 0–6 (this resident is ${age})`);
+      if (age > 6) throw badRequest('params.id', `child health management covers ages 0–6 (this resident is ${age})`);
       tasks = scheduleTasks(residentId, 'child', childHealthSchedule({ birthDate: resident.birth_date, dischargeDate: body.dischargeDate ?? null }), today);
       details = { dischargeDate: body.dischargeDate ?? null };
     } else {
-      if (resident.sex !== 'female') throw badRequest('residentId', 'maternal care is for women');
+      if (resident.sex !== 'female') throw badRequest('params.id', 'maternal care is for women');
       if (!body.lmpDate && !body.deliveryDate) throw badRequest('body.lmpDate', 'give the last menstrual period (pregnancy) or the delivery date (postpartum)');
       const visits = [
         ...(body.lmpDate ? antenatalSchedule({ lmpDate: body.lmpDate }) : []),

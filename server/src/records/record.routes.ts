@@ -3,7 +3,7 @@ import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../db/schema.js';
 import { careContext, type CareContext } from '../http/care-context.js';
-import { badRequest, errorResponses, forbidden, notFound } from '../http/errors.js';
+import { badRequest, conflict, errorResponses, forbidden, notFound } from '../http/errors.js';
 import { ResidentIdParams } from '../residents/resident.schemas.js';
 import { calendarDate, clinicalDate, clinicalDateTime, dateTime, endNotBefore, text } from '../http/schema-primitives.js';
 import { VITAL_SIGNS, VITAL_SIGN_CODES } from './vital-signs.js';
@@ -196,7 +196,7 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
           .where('resident_id', '=', residentId)
           .executeTakeFirst();
         if (!before) throw notFound('Entry');
-        if (before.entry_status === 'cancelled') throw badRequest('entryId', 'is already cancelled');
+        if (before.entry_status === 'cancelled') throw conflict('Entry is already cancelled', 'already_cancelled');
         await trx
           .updateTable(table)
           .set({ entry_status: 'cancelled', cancelled_at: new Date(), cancelled_by: ctx.actor.userId, cancel_reason: request.body.reason } as never)
