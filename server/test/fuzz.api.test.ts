@@ -332,8 +332,10 @@ describe('fuzz: every OpenAPI operation, hostile value in every field', () => {
       for (const [vi, body] of bodies.entries()) {
         const base = baseline(op, body);
         await send(op, base, `baseline ${vi}`, false);
+        // Path, query and header parameters once per operation (not again for every body variant).
+        const parameters = vi === 0 ? op.parameters : [];
         // Path parameters: hostile values and random ids.
-        for (const p of op.parameters.filter((x) => x.in === 'path')) {
+        for (const p of parameters.filter((x) => x.in === 'path')) {
           await send(op, { ...base, params: { ...base.params, [p.name]: randomUUID() } }, `path ${p.name}=random uuid`, false);
           for (const h of hostileFor(p.schema)) {
             if (typeof h.value === 'string' && h.value.length > 1000) continue; // the router caps path length
@@ -341,7 +343,7 @@ describe('fuzz: every OpenAPI operation, hostile value in every field', () => {
           }
         }
         // Query and header parameters.
-        for (const p of op.parameters.filter((x) => x.in === 'query' || x.in === 'header')) {
+        for (const p of parameters.filter((x) => x.in === 'query' || x.in === 'header')) {
           for (const h of hostileFor(p.schema)) {
             if (p.in === 'header') {
               if (typeof h.value !== 'string' || h.value.length > 8000) continue;
@@ -352,7 +354,7 @@ describe('fuzz: every OpenAPI operation, hostile value in every field', () => {
           }
         }
         // Prototype keys as query keys.
-        for (const key of ['__proto__', 'constructor', 'hasOwnProperty']) {
+        for (const key of vi === 0 ? ['__proto__', 'constructor', 'hasOwnProperty'] : []) {
           await send(op, { ...base, query: { ...base.query, [key]: 'x' } }, `query key ${key}`, false);
         }
         // Body fields, nested ones included, and prototype keys as body keys.
@@ -361,6 +363,8 @@ describe('fuzz: every OpenAPI operation, hostile value in every field', () => {
           for (const { path, schema: fieldSchema } of fieldPaths(schema)) {
             const withField = setPath(body, path, sample(fieldSchema, path.at(-1)!));
             for (const h of hostileFor(fieldSchema)) {
+              // Over the body limit is a 413 whatever the field: one per top-level field is enough.
+              if (h.value === MB && path.length > 1) continue;
               await send(op, { ...base, body: setPath(withField, path, h.value) }, `body ${path.join('.')}=${h.label}`, !!h.refuse?.(fieldSchema, 'body'));
             }
           }
