@@ -12,7 +12,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { Config } from './config/config.js';
 import type { Database } from './db/database.js';
 import { FieldCrypto } from './security/field-crypto.js';
-import { registerErrorHandling } from './http/errors.js';
+import { frameworkErrors, registerErrorHandling } from './http/errors.js';
 import { loggerOptions } from './http/logging.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { authPlugin } from './auth/auth.plugin.js';
@@ -65,6 +65,7 @@ export async function buildApp(opts: {
     // The client address is the socket's unless TRUST_PROXY names the proxies that may say otherwise:
     // it keys the log-in rate limit and is written to the audit.
     trustProxy: opts.config.trustProxy,
+    frameworkErrors,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

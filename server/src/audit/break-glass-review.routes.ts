@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { text } from '../http/schema-primitives.js';
 import { careContext } from '../http/care-context.js';
 import { conflict, errorResponses, notFound } from '../http/errors.js';
 import { sql } from 'kysely';
@@ -90,7 +91,7 @@ export const breakGlassReviewRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['access'],
       summary: 'Record the review of a break-the-glass access',
       params: z.strictObject({ id: z.string().uuid() }),
-      body: z.strictObject({ outcome: z.enum(['justified', 'unjustified']), note: z.string().trim().max(500).optional() }),
+      body: z.strictObject({ outcome: z.enum(['justified', 'unjustified']), note: text(500, 0).optional() }),
       response: { 204: z.null(), ...errorResponses },
     },
   }, async (request, reply) => {

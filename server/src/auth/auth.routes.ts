@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { rawString, safe } from '../http/schema-primitives.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { careContext } from '../http/care-context.js';
 import { ErrorBody, HttpError, errorResponses } from '../http/errors.js';
@@ -20,18 +21,20 @@ export const CurrentUser = z.object({
 });
 
 const LoginBody = z.strictObject({
-  username: z.string().min(1).max(64),
-  password: z.string().min(1).max(256),
+  username: rawString(64, 1),
+  password: rawString(256, 1),
 });
 
 const PasswordChangeBody = z.strictObject({
-  currentPassword: z.string().min(1).max(256),
-  newPassword: z
-    .string()
-    .min(10, 'must be at least 10 characters')
-    .max(256)
-    .regex(/[A-Za-z]/, 'must contain a letter')
-    .regex(/[0-9]/, 'must contain a digit'),
+  currentPassword: rawString(256, 1),
+  newPassword: safe(
+    z
+      .string()
+      .min(10, 'must be at least 10 characters')
+      .max(256)
+      .regex(/[A-Za-z]/, 'must contain a letter')
+      .regex(/[0-9]/, 'must contain a digit'),
+  ),
 });
 
 /** Log-in and password change: per client address (the socket's, unless TRUST_PROXY names the proxies). */

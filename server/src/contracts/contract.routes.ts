@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { calendarDate, text } from '../http/schema-primitives.js';
 import { careContext } from '../http/care-context.js';
 import { errorResponses } from '../http/errors.js';
 import { ResidentIdParams } from '../residents/resident.schemas.js';
@@ -33,9 +34,9 @@ export const contractRoutes: FastifyPluginAsyncZod = async (app) => {
       body: z.strictObject({
         residentId: z.string().uuid(),
         teamId: z.string().uuid(),
-        packageCode: z.string().min(1).max(40),
+        packageCode: text(40),
         keyPopulations: z.array(z.enum(KEY_POPULATIONS)).max(KEY_POPULATIONS.length).default([]),
-        startDate: z.iso.date().optional(),
+        startDate: calendarDate().optional(),
       }),
       response: { 201: ContractOut, ...errorResponses },
     },
@@ -46,7 +47,7 @@ export const contractRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['contracts'],
       summary: 'Renew for another year (from the old end date)',
       params: ContractId,
-      body: z.strictObject({ packageCode: z.string().min(1).max(40).optional(), keyPopulations: z.array(z.enum(KEY_POPULATIONS)).optional() }),
+      body: z.strictObject({ packageCode: text(40).optional(), keyPopulations: z.array(z.enum(KEY_POPULATIONS)).optional() }),
       response: { 201: ContractOut, ...errorResponses },
     },
   }, async (request, reply) => reply.status(201).send(await renewContract(careContext(request), request.params.contractId, request.body)));
@@ -56,7 +57,7 @@ export const contractRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['contracts'],
       summary: 'Terminate with a reason',
       params: ContractId,
-      body: z.strictObject({ reason: z.string().trim().min(2).max(500) }),
+      body: z.strictObject({ reason: text(500, 2) }),
       response: { 200: z.object({ id: z.string().uuid(), status: z.literal('terminated') }), ...errorResponses },
     },
   }, async (request) => terminateContract(careContext(request), request.params.contractId, request.body.reason));
@@ -66,7 +67,7 @@ export const contractRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['contracts'],
       summary: 'Move the resident to another team (new contract from today)',
       params: ContractId,
-      body: z.strictObject({ teamId: z.string().uuid(), reason: z.string().trim().min(2).max(500) }),
+      body: z.strictObject({ teamId: z.string().uuid(), reason: text(500, 2) }),
       response: { 201: ContractOut, ...errorResponses },
     },
   }, async (request, reply) => reply.status(201).send(await changeTeam(careContext(request), request.params.contractId, request.body)));

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { CareContext } from '../http/care-context.js';
-import { badRequest, conflict, forbidden } from '../http/errors.js';
+import { badRequest, conflict, forbidden, withRequestFields } from '../http/errors.js';
 import { addYears, ageOn } from '../chronic/rules/age.js';
 import { todayIso } from '../shared/dates.js';
 import { reassignOpenTasks } from '../care-tasks/care-tasks.js';
@@ -106,12 +106,16 @@ export async function signContract(
   if (!exists) throw badRequest('body.teamId', 'is not a team');
   requireSigner(ctx, input.teamId, exists.institution_id);
   // Signing starts the care relationship, so it is the one write that needs none beforehand.
-  return ctx.startCareRelationship(input.residentId, { action: 'create', resource: 'contract', fields: ['contract'], detail: { teamId: input.teamId } }, async (trx) => {
-    const resident = await trx.selectFrom('resident').select('status').where('id', '=', input.residentId).executeTakeFirstOrThrow();
-    if (resident.status !== 'active') throw conflict(`Resident record is ${resident.status}`, 'resident_not_active');
-    if (await activeContract(trx, input.residentId, today)) throw conflict('Resident already has an active contract: renew or change team instead', 'contract_active');
-    return startContract(trx, ctx, { ...input, startDate, previousId: null });
-  });
+  // Two signings at once both pass the check below; the exclusion constraint contract_one_active_excl
+  // lets one commit and answers the other 409 contract_active (errors.ts).
+  return withRequestFields({ date: 'body.startDate', onDate: 'body.startDate' }, () =>
+    ctx.startCareRelationship(input.residentId, { action: 'create', resource: 'contract', fields: ['contract'], detail: { teamId: input.teamId } }, async (trx) => {
+      const resident = await trx.selectFrom('resident').select('status').where('id', '=', input.residentId).executeTakeFirstOrThrow();
+      if (resident.status !== 'active') throw conflict(`Resident record is ${resident.status}`, 'resident_not_active');
+      if (await activeContract(trx, input.residentId, today)) throw conflict('Resident already has an active contract: renew or change team instead', 'contract_active');
+      return startContract(trx, ctx, { ...input, startDate, previousId: null });
+    }),
+  );
 }
 
 /** The contract's resident (for the resident's gate) and, inside the write, the signer check. */

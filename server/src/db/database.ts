@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, Migrator, PostgresDialect, sql, type Migration, type MigrationProvider } from 'kysely';
 import pg from 'pg';
@@ -17,6 +18,7 @@ import * as m0007 from './migrations/0007_kpi_covering_indexes.js';
 import * as m0008 from './migrations/0008_resident_activity.js';
 import * as m0009 from './migrations/0009_one_way_in.js';
 import * as m0010 from './migrations/0010_login_throttle.js';
+import * as m0011 from './migrations/0011_race_constraints.js';
 
 /** Versioned migrations, in order. A new file is appended here; applied ones are never edited. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -30,6 +32,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008_resident_activity': m0008,
   '0009_one_way_in': m0009,
   '0010_login_throttle': m0010,
+  '0011_race_constraints': m0011,
 };
 
 // DATE columns are calendar dates, not instants: keep them as 'YYYY-MM-DD' strings end to end.
@@ -52,7 +55,7 @@ export async function openDatabase(database: Config['database']): Promise<Databa
   }
   // PGlite needs the data folder's parent to exist; memory:// is used by tests.
   if (!database.dataDir.startsWith('memory://')) mkdirSync(path.dirname(database.dataDir), { recursive: true });
-  const pglite = await PGlite.create(database.dataDir, { extensions: { pg_trgm } });
+  const pglite = await PGlite.create(database.dataDir, { extensions: { pg_trgm, btree_gist } });
   const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {

@@ -192,6 +192,7 @@ export interface FollowupVisit {
   cancelled_by: string | null;
   classification: string;
   complication_detail: string | null;
+  content_hash: string | null;
   controlled: boolean;
   dbp: number | null;
   enrolment_id: string;
@@ -201,6 +202,7 @@ export interface FollowupVisit {
   heart_rate: number | null;
   height_cm: Numeric | null;
   id: Generated<string>;
+  idempotency_key: string | null;
   institution_id: string | null;
   kpi_controlled: boolean;
   lifestyle: Generated<Json>;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DIABETES_URGENT_SYMPTOMS, FOLLOW_UP_MESSAGES, HYPERTENSION_URGENT_SYMPTOMS, SELF_CARE_ITEMS, SELF_CARE_ITEM_SCORES, VISIT_CLASSIFICATIONS } from '../chronic/rules/index.js';
 import { careContext } from '../http/care-context.js';
 import { errorResponses } from '../http/errors.js';
+import { code } from '../http/schema-primitives.js';
 import { ResidentIdParams } from '../residents/resident.schemas.js';
 import { Classification, FollowUpForm, RecordedFollowUp } from './followup.schemas.js';
 import { previewFollowUp, recordFollowUp } from './followup.service.js';
@@ -23,10 +24,16 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['follow-up'],
       summary: 'Record a hypertension or diabetes follow-up (随访服务记录表); classified by the national rules',
       params: ResidentIdParams,
+      headers: z.looseObject({
+        'idempotency-key': code(/^[\x21-\x7E]{1,100}$/, 'must be 1–100 visible ASCII characters', 100)
+          .optional()
+          .describe('Optional. A repeat with the same key (or the same form) is answered 409 duplicate_followup with existingId'),
+      }),
       body: FollowUpForm,
       response: { 201: RecordedFollowUp, ...errorResponses },
     },
-  }, async (request, reply) => reply.status(201).send(await recordFollowUp(careContext(request), request.params.id, request.body)));
+  }, async (request, reply) =>
+    reply.status(201).send(await recordFollowUp(careContext(request), request.params.id, request.body, request.headers['idempotency-key'])));
 };
 
 const Label = z.object({ code: z.string(), zh: z.string(), en: z.string() });

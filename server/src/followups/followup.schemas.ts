@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { clinicalDate, text } from '../http/schema-primitives.js';
 import { HYPERTENSION_URGENT_SYMPTOM_CODES } from '../chronic/rules/hypertension.js';
 import { DIABETES_URGENT_SYMPTOM_CODES } from '../chronic/rules/diabetes.js';
 import { ADVERSE_REACTIONS, VISIT_CLASSIFICATIONS, FOLLOW_UP_ACTIONS } from '../chronic/rules/visit-common.js';
 
-const isoDate = z.iso.date();
+const isoDate = clinicalDate();
 const ALL_SYMPTOMS = [...new Set([...HYPERTENSION_URGENT_SYMPTOM_CODES, ...DIABETES_URGENT_SYMPTOM_CODES])] as [string, ...string[]];
 
 /** 随访服务记录表 (hypertension / type 2 diabetes follow-up form), one schema for both. */
@@ -12,7 +13,7 @@ export const FollowUpForm = z.strictObject({
   visitDate: isoDate,
   visitMode: z.enum(['clinic', 'home', 'phone']),
   symptoms: z.array(z.enum(ALL_SYMPTOMS)).max(20).default([]),
-  otherSymptoms: z.string().trim().max(200).optional(),
+  otherSymptoms: text(200, 0).optional(),
   sbp: z.number().int().min(40).max(300).optional(),
   dbp: z.number().int().min(20).max(200).optional(),
   heartRate: z.number().int().min(20).max(300).optional(),
@@ -37,15 +38,15 @@ export const FollowUpForm = z.strictObject({
     .default({}),
   adherence: z.enum(['regular', 'intermittent', 'none']).optional(),
   adverseReaction: z.enum(ADVERSE_REACTIONS).default('none'),
-  adverseReactionDetail: z.string().trim().max(200).optional(),
+  adverseReactionDetail: text(200, 0).optional(),
   newComplication: z.boolean().default(false),
-  complicationDetail: z.string().trim().max(200).optional(),
+  complicationDetail: text(200, 0).optional(),
   hypoglycaemiaReaction: z.enum(['none', 'occasional', 'frequent']).optional(),
   medications: z
-    .array(z.strictObject({ name: z.string().trim().min(1).max(100), dose: z.string().trim().max(50).optional(), frequency: z.string().trim().max(50).optional() }))
+    .array(z.strictObject({ name: text(100), dose: text(50, 0).optional(), frequency: text(50, 0).optional() }))
     .max(20)
     .default([]),
-  note: z.string().trim().max(1000).optional(),
+  note: text(1000, 0).optional(),
 });
 export type FollowUpForm = z.infer<typeof FollowUpForm>;
 

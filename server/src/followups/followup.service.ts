@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { CareContext } from '../http/care-context.js';
-import { badRequest, conflict, forbidden } from '../http/errors.js';
+import { badRequest, conflict, forbidden, isConstraintViolation, withRequestFields } from '../http/errors.js';
 import {
   ageOn,
   computeBmi,
@@ -158,13 +159,66 @@ function checkVisitDate(visitDate: string) {
   if (visitDate > todayIso()) throw badRequest('body.visitDate', 'is in the future');
 }
 
+/** The rules' own parameter names for the form's fields (a visit before the birth date is 'onDate' to ageOn). */
+const FORM_FIELDS = {
+  onDate: 'body.visitDate',
+  date: 'body.visitDate',
+  visitDate: 'body.visitDate',
+  'previousVisit.visitDate': 'body.visitDate',
+  newOrWorseComplication: 'body.newComplication',
+};
+
 /** Live classification for the form as it is being filled; nothing is stored (the read is audited). */
 export async function previewFollowUp(ctx: CareContext, residentId: string, form: FollowUpForm): Promise<FollowUpOutcome> {
   checkVisitDate(form.visitDate);
   const state = await ctx.readResident(residentId, { action: 'read', resource: 'followup_visit', fields: ['previous_visit'] }, (db) =>
     loadClinicalState(db, residentId, form.programme, form.visitDate),
   );
-  return classify(form, state);
+  return withRequestFields(FORM_FIELDS, async () => classify(form, state));
+}
+
+/** JSON with object keys sorted, so that the same form always gives the same text. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * The content fingerprint of a follow-up: the resident and the whole validated form (programme,
+ * visit date, mode, values, notes). Two submissions with the same fingerprint are the same visit
+ * (a double click, a retry, two devices sending the same form); the unique index on it decides.
+ */
+export function followUpFingerprint(residentId: string, form: FollowUpForm): string {
+  return createHash('sha256').update(`${residentId}\n${canonicalJson(form)}`).digest('hex');
+}
+
+/** The 409 for a repeated follow-up, naming the visit the first submission created. */
+async function duplicateAnswer(ctx: CareContext, residentId: string, contentHash: string, idempotencyKey: string | undefined) {
+  return ctx.readResident(residentId, { action: 'read', resource: 'followup_visit', fields: ['duplicate_check'] }, (db) => duplicateOf(db, ctx, contentHash, idempotencyKey));
+}
+
+async function duplicateOf(db: Kysely<DB>, ctx: CareContext, contentHash: string, idempotencyKey: string | undefined) {
+  if (idempotencyKey !== undefined) {
+    const byKey = await db
+      .selectFrom('followup_visit')
+      .select(['id', 'content_hash'])
+      .where('recorded_by', '=', ctx.actor.userId)
+      .where('idempotency_key', '=', idempotencyKey)
+      .executeTakeFirst();
+    if (byKey && byKey.content_hash !== contentHash) {
+      return conflict('This Idempotency-Key was already used for a different follow-up', 'idempotency_key_reused');
+    }
+    if (byKey) return conflict('A follow-up was already recorded with this Idempotency-Key', 'duplicate_followup', byKey.id);
+  }
+  const same = await db.selectFrom('followup_visit').select('id').where('content_hash', '=', contentHash).where('entry_status', '=', 'active').executeTakeFirst();
+  return same
+    ? conflict('This follow-up is already recorded (same resident, programme, date and values)', 'duplicate_followup', same.id)
+    : conflict('A follow-up with the same content was recorded at the same time; reload the record', 'duplicate_followup');
 }
 
 /**
@@ -172,9 +226,22 @@ export async function previewFollowUp(ctx: CareContext, residentId: string, form
  * enrolment's state (last visit, next due date, colour), complete what was due and open the next
  * follow-up task — all in one transaction with the audit row.
  */
-export async function recordFollowUp(ctx: CareContext, residentId: string, form: FollowUpForm) {
+export async function recordFollowUp(ctx: CareContext, residentId: string, form: FollowUpForm, idempotencyKey?: string) {
   if (ctx.actor.role === 'resident') throw forbidden('Follow-ups are recorded by the care team');
   checkVisitDate(form.visitDate);
+  const contentHash = followUpFingerprint(residentId, form);
+  try {
+    return await withRequestFields(FORM_FIELDS, () => storeFollowUp(ctx, residentId, form, contentHash, idempotencyKey ?? null));
+  } catch (err) {
+    // The loser of a race (or a repeat) meets the unique index and is answered with the first visit.
+    if (isConstraintViolation(err, 'followup_visit_content_uq') || isConstraintViolation(err, 'followup_visit_idempotency_uq')) {
+      throw await duplicateAnswer(ctx, residentId, contentHash, idempotencyKey);
+    }
+    throw err;
+  }
+}
+
+async function storeFollowUp(ctx: CareContext, residentId: string, form: FollowUpForm, contentHash: string, idempotencyKey: string | null) {
   return ctx.writeForResident(residentId, { action: 'create', resource: 'followup_visit', fields: Object.keys(form) }, async (trx) => {
     const state = await loadClinicalState(trx, residentId, form.programme, form.visitDate);
     if (!state.enrolment) throw conflict(`Resident is not enrolled in ${form.programme} management`, 'not_enrolled');
@@ -221,6 +288,8 @@ export async function recordFollowUp(ctx: CareContext, residentId: string, form:
         reasons: outcome.reasons,
         next_due_date: outcome.nextDueDate,
         note: [form.otherSymptoms, form.note].filter(Boolean).join(' · ') || null,
+        content_hash: contentHash,
+        idempotency_key: idempotencyKey,
       })
       .returning('id')
       .executeTakeFirstOrThrow();

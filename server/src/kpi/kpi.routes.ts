@@ -1,17 +1,32 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { calendarDate, endNotBefore, ownKey, text } from '../http/schema-primitives.js';
 import { careContext } from '../http/care-context.js';
 import { badRequest, errorResponses } from '../http/errors.js';
 import { todayIso } from '../shared/dates.js';
+import { addYears } from '../chronic/rules/age.js';
 import { INDICATORS, INDICATOR_CODES } from './indicators.js';
 import { computeKpis, drillDown, DRILL_SETS, KPI_LEVELS } from './kpi.service.js';
 
 const Period = {
   level: z.enum(KPI_LEVELS).default('region'),
   id: z.string().uuid().optional(),
-  from: z.iso.date().default(() => `${todayIso().slice(0, 4)}-01-01`),
-  to: z.iso.date().default(() => todayIso()),
+  from: calendarDate().optional().describe('first day; 1 January of the year of `to` when absent'),
+  to: calendarDate().optional().describe('last day; today when absent'),
 };
+
+/**
+ * The period with its defaults. A wrong period names the field the client sent: `to` when both
+ * were given (the end is what to change), otherwise the one that was.
+ */
+function periodOf(q: { from?: string | undefined; to?: string | undefined }): { from: string; to: string } {
+  const to = q.to ?? todayIso();
+  const from = q.from ?? `${to.slice(0, 4)}-01-01`;
+  const field = q.to !== undefined ? 'querystring.to' : 'querystring.from';
+  if (from > to) throw badRequest(field, q.to !== undefined ? 'is before from' : 'is after today (to, when absent)');
+  if (addYears(from, 5) < to) throw badRequest(field, 'a period spans at most 5 years');
+  return { from, to };
+}
 /** A cell; `suppressed` when a count of 1–4 is withheld from an aggregate-only role (numbers then null, shown as <5). */
 const Fraction = z.object({ numerator: z.number().int().nullable(), denominator: z.number().int().nullable(), rate: z.number().nullable(), suppressed: z.boolean() });
 
@@ -28,7 +43,7 @@ export const kpiRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['kpi'],
       summary: 'KPIs for a period at region, institution, team or doctor level, broken down one level down',
-      querystring: z.strictObject({ ...Period, indicators: z.string().optional().describe('comma-separated codes; all when absent') }),
+      querystring: z.strictObject({ ...Period, indicators: text(2000).optional().describe('comma-separated codes; all when absent') }).superRefine(endNotBefore('from', 'to')),
       response: {
         200: z.object({
           period: z.object({ from: z.string(), to: z.string() }),
@@ -44,11 +59,12 @@ export const kpiRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request) => {
     const q = request.query;
     const codes = q.indicators ? q.indicators.split(',').map((c) => c.trim()) : INDICATOR_CODES;
-    const unknown = codes.filter((c) => !(c in INDICATORS));
+    // Own properties only: '__proto__', 'constructor' or 'toString' are not indicators.
+    const unknown = codes.filter((c) => !ownKey(INDICATORS, c));
     if (unknown.length) {
       throw badRequest('querystring.indicators', `unknown indicator ${unknown.join(', ')}`);
     }
-    return computeKpis(careContext(request), { level: q.level, id: q.id ?? null, from: q.from, to: q.to }, codes as typeof INDICATOR_CODES);
+    return computeKpis(careContext(request), { level: q.level, id: q.id ?? null, ...periodOf(q) }, codes as typeof INDICATOR_CODES);
   });
 
   app.get('/kpi/residents', {
@@ -57,10 +73,12 @@ export const kpiRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Drill down: the residents behind an indicator (team or doctor level, care team only)',
       querystring: z.strictObject({
         ...Period,
+        // No default: a drill-down names its team or doctor level.
+        level: z.enum(KPI_LEVELS),
         indicator: z.enum(INDICATOR_CODES),
         set: z.enum(DRILL_SETS).default('gap'),
         limit: z.coerce.number().int().min(1).max(2000).default(500),
-      }),
+      }).superRefine(endNotBefore('from', 'to')),
       response: {
         200: z.object({
           items: z.array(z.object({ id: z.string().uuid(), name: z.string(), sex: z.string(), birthDate: z.string(), nationalIdMasked: z.string().nullable(), units: z.number().int() })),
@@ -70,6 +88,6 @@ export const kpiRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   }, async (request) => {
     const q = request.query;
-    return { items: await drillDown(careContext(request), { level: q.level, id: q.id ?? null, from: q.from, to: q.to }, q.indicator, q.set, q.limit) };
+    return { items: await drillDown(careContext(request), { level: q.level, id: q.id ?? null, ...periodOf(q) }, q.indicator, q.set, q.limit) };
   });
 };

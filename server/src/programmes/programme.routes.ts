@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { clinicalDate } from '../http/schema-primitives.js';
 import { careContext } from '../http/care-context.js';
 import { errorResponses } from '../http/errors.js';
 import { ResidentIdParams } from '../residents/resident.schemas.js';
@@ -45,7 +46,7 @@ export const programmeRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['programmes'],
       summary: 'Mark a scheduled key-population visit done',
       params: z.strictObject({ id: z.string().uuid(), taskId: z.string().uuid() }),
-      body: z.strictObject({ doneOn: z.iso.date() }),
+      body: z.strictObject({ doneOn: clinicalDate() }),
       response: { 200: z.object({ id: z.string().uuid(), status: z.literal('done'), doneOn: z.string() }), ...errorResponses },
     },
   }, async (request) => completeScheduledVisit(careContext(request), request.params.id, request.params.taskId, request.body.doneOn));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { clinicalDate, endNotBefore, text } from '../http/schema-primitives.js';
 
-const isoDate = z.iso.date();
+const isoDate = clinicalDate();
 
 export const EnrolBody = z.discriminatedUnion('programme', [
   z.strictObject({
@@ -10,13 +11,13 @@ export const EnrolBody = z.discriminatedUnion('programme', [
     enrolledOn: isoDate.optional(),
     customTargetSbp: z.number().int().min(100).max(150).optional(),
     customTargetDbp: z.number().int().min(60).max(90).optional(),
-  }),
+  }).superRefine(endNotBefore('diagnosedOn', 'enrolledOn')),
   z.strictObject({
     programme: z.literal('diabetes'),
     icd10: z.string().regex(/^E11(\.[0-9])?$/, 'must be a type 2 diabetes code (E11)'),
     diagnosedOn: isoDate,
     enrolledOn: isoDate.optional(),
-  }),
+  }).superRefine(endNotBefore('diagnosedOn', 'enrolledOn')),
   z.strictObject({ programme: z.literal('elderly') }),
   z.strictObject({ programme: z.literal('child'), dischargeDate: isoDate.optional() }),
   z.strictObject({
@@ -24,7 +25,7 @@ export const EnrolBody = z.discriminatedUnion('programme', [
     lmpDate: isoDate.optional(),
     deliveryDate: isoDate.optional(),
     dischargeDate: isoDate.optional(),
-  }),
+  }).superRefine(endNotBefore('deliveryDate', 'dischargeDate')),
 ]);
 export type EnrolBody = z.infer<typeof EnrolBody>;
 
@@ -59,5 +60,5 @@ export const SelfCareBody = z.strictObject({
   dressing: z.number().int(),
   toileting: z.number().int(),
   moving: z.number().int(),
-  note: z.string().trim().max(500).optional(),
+  note: text(500, 0).optional(),
 });

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { CareContext } from '../http/care-context.js';
-import { badRequest, conflict, forbidden, HttpError } from '../http/errors.js';
+import { badRequest, conflict, forbidden, HttpError, withRequestFields } from '../http/errors.js';
 import {
   ageOn,
   antenatalSchedule,
@@ -57,8 +57,8 @@ export async function enrol(ctx: CareContext, residentId: string, body: EnrolBod
     let enrolledOn = today;
     if (body.programme === 'hypertension' || body.programme === 'diabetes') {
       if (!eligibleForChronicProgramme(age)) {
-        throw new HttpError(400, 'below_programme_age', `residentId: the ${body.programme} programme serves residents aged 35 and over (this resident is ${age})`, [
-          { field: 'residentId', message: `aged ${age}; the programme starts at 35` },
+        throw new HttpError(400, 'below_programme_age', `params.id: the ${body.programme} programme serves residents aged 35 and over (this resident is ${age})`, [
+          { field: 'params.id', message: `aged ${age}; the programme starts at 35` },
         ]);
       }
       if (body.programme === 'hypertension' && hypertensionCodeDisposition(body.icd10) !== 'manage') {
@@ -69,6 +69,7 @@ export async function enrol(ctx: CareContext, residentId: string, body: EnrolBod
       enrolledOn = body.enrolledOn ?? today;
       if (enrolledOn > today) throw badRequest('body.enrolledOn', 'is in the future');
       if (enrolledOn < body.diagnosedOn) throw badRequest('body.enrolledOn', 'is before the diagnosis');
+      if (body.diagnosedOn < resident.birth_date) throw badRequest('body.diagnosedOn', 'is before the birth date');
       icd10 = body.icd10;
       const label = FOLLOW_UP_LABELS[body.programme];
       tasks = [
@@ -106,15 +107,15 @@ export async function enrol(ctx: CareContext, residentId: string, body: EnrolBod
       // Screening tasks end with the diagnosis.
       await completeOpenTasks(trx, residentId, 'screening', today, residentId, body.programme === 'hypertension' ? 'bp_' : 'fbg_');
     } else if (body.programme === 'elderly') {
-      if (!eligibleForElderlyProgramme(age)) throw badRequest('residentId', `the elderly programme serves residents aged 65 and over (this resident is ${age})`);
+      if (!eligibleForElderlyProgramme(age)) throw badRequest('params.id', `the elderly programme serves residents aged 65 and over (this resident is ${age})`);
       const check = elderlyAnnualCheck({ birthDate: resident.birth_date, year: Number(today.slice(0, 4)) });
       tasks = check ? scheduleTasks(residentId, 'elderly', [check], today) : [];
     } else if (body.programme === 'child') {
-      if (age > 6) throw badRequest('residentId', `child health management covers ages 0–6 (this resident is ${age})`);
+      if (age > 6) throw badRequest('params.id', `child health management covers ages 0–6 (this resident is ${age})`);
       tasks = scheduleTasks(residentId, 'child', childHealthSchedule({ birthDate: resident.birth_date, dischargeDate: body.dischargeDate ?? null }), today);
       details = { dischargeDate: body.dischargeDate ?? null };
     } else {
-      if (resident.sex !== 'female') throw badRequest('residentId', 'maternal care is for women');
+      if (resident.sex !== 'female') throw badRequest('params.id', 'maternal care is for women');
       if (!body.lmpDate && !body.deliveryDate) throw badRequest('body.lmpDate', 'give the last menstrual period (pregnancy) or the delivery date (postpartum)');
       const visits = [
         ...(body.lmpDate ? antenatalSchedule({ lmpDate: body.lmpDate }) : []),
@@ -155,7 +156,8 @@ export async function recordScreening(ctx: CareContext, residentId: string, body
   if (ctx.actor.role === 'resident') throw forbidden('Screening is recorded by the care team');
   const today = todayIso();
   if (body.measuredOn > today) throw badRequest('body.measuredOn', 'is in the future');
-  return ctx.writeForResident(residentId, { action: 'create', resource: 'screening', fields: Object.keys(body) }, async (trx) => {
+  const fields = { onDate: 'body.measuredOn', date: 'body.measuredOn' };
+  return withRequestFields(fields, () => ctx.writeForResident(residentId, { action: 'create', resource: 'screening', fields: Object.keys(body) }, async (trx) => {
     const resident = await trx.selectFrom('resident').select('birth_date').where('id', '=', residentId).executeTakeFirstOrThrow();
     const eligible = eligibleForChronicProgramme(ageOn(resident.birth_date, body.measuredOn));
     const team = await responsibleTeam(trx, residentId, today);
@@ -220,7 +222,7 @@ export async function recordScreening(ctx: CareContext, residentId: string, body
       diabetic: ['空腹血糖≥7.0：转诊确诊', 'FBG ≥ 7.0: refer for diagnosis'],
     }[category];
     return { id: inserted, kind: 'fbg' as const, result: category, eligible, confirmation: null, glucoseCategory: category, adviceZh: advice[0]!, adviceEn: advice[1]! };
-  });
+  }));
 }
 
 async function insertScreening(

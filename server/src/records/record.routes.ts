@@ -3,13 +3,13 @@ import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../db/schema.js';
 import { careContext, type CareContext } from '../http/care-context.js';
-import { badRequest, errorResponses, forbidden, notFound } from '../http/errors.js';
+import { badRequest, conflict, errorResponses, forbidden, notFound } from '../http/errors.js';
 import { ResidentIdParams } from '../residents/resident.schemas.js';
+import { calendarDate, clinicalDate, clinicalDateTime, dateTime, endNotBefore, text } from '../http/schema-primitives.js';
 import { VITAL_SIGNS, VITAL_SIGN_CODES } from './vital-signs.js';
 
-const isoDate = z.iso.date();
-const isoDateTime = z.iso.datetime({ offset: true });
-const text = (max: number) => z.string().trim().min(1).max(max);
+const isoDate = clinicalDate();
+const isoDateTime = clinicalDateTime();
 
 export const ConditionBody = z.strictObject({
   icd10: z.string().regex(/^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$/, 'must be an ICD-10 code such as I10 or E11.9'),
@@ -17,24 +17,25 @@ export const ConditionBody = z.strictObject({
   clinicalStatus: z.enum(['active', 'resolved', 'suspected']).default('active'),
   onsetDate: isoDate.optional(),
   diagnosedOn: isoDate,
-  note: z.string().max(1000).optional(),
-});
+  note: text(1000, 0).optional(),
+}).superRefine(endNotBefore('onsetDate', 'diagnosedOn'));
 
 export const EncounterBody = z.strictObject({
   kind: z.enum(['outpatient', 'inpatient', 'emergency', 'home_visit', 'follow_up', 'health_check', 'teleconsultation']),
   startedAt: isoDateTime,
-  endedAt: isoDateTime.optional(),
+  // An encounter may be recorded while still open, so its end may be later today.
+  endedAt: dateTime().optional(),
   department: text(100).optional(),
   practitionerName: text(100).optional(),
   reason: text(500).optional(),
   diagnosisText: text(500).optional(),
-  summary: z.string().max(4000).optional(),
-});
+  summary: text(4000, 0).optional(),
+}).superRefine(endNotBefore('startedAt', 'endedAt'));
 
 export const ObservationBody = z.strictObject({
   loinc: z.enum(VITAL_SIGN_CODES),
   value: z.number().finite(),
-  unit: z.string().max(20),
+  unit: text(20, 0),
   effectiveAt: isoDateTime,
   encounterId: z.string().uuid().optional(),
 });
@@ -46,9 +47,10 @@ export const MedicationBody = z.strictObject({
   frequency: text(100).optional(),
   route: text(50).optional(),
   startDate: isoDate,
-  endDate: isoDate.optional(),
+  // A course of treatment may be planned to end in the future.
+  endDate: calendarDate().optional(),
   prescriberName: text(100).optional(),
-});
+}).superRefine(endNotBefore('startDate', 'endDate'));
 
 export const ImmunizationBody = z.strictObject({
   vaccineCode: text(20),
@@ -141,7 +143,6 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
     { schema: { tags: ['record'], summary: 'Add a medication', params: ResidentIdParams, body: MedicationBody, response: created } },
     async (request, reply) => {
       const b = request.body;
-      if (b.endDate && b.endDate < b.startDate) throw badRequest('body.endDate', 'is before startDate');
       const out = await insertEntry(careContext(request), request.params.id, 'medication', {
         drug_name: b.drugName,
         atc_code: b.atcCode ?? null,
@@ -179,7 +180,7 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['record'],
         summary: 'Cancel (注销) a confirmed entry with a reason; it stays in the record, struck through',
         params: z.strictObject({ id: z.string().uuid(), table: z.enum(ENTRY_TABLES), entryId: z.string().uuid() }),
-        body: z.strictObject({ reason: z.string().trim().min(2).max(500) }),
+        body: z.strictObject({ reason: text(500, 2) }),
         response: { 204: z.null(), ...errorResponses },
       },
     },
@@ -195,7 +196,7 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
           .where('resident_id', '=', residentId)
           .executeTakeFirst();
         if (!before) throw notFound('Entry');
-        if (before.entry_status === 'cancelled') throw badRequest('entryId', 'is already cancelled');
+        if (before.entry_status === 'cancelled') throw conflict('Entry is already cancelled', 'already_cancelled');
         await trx
           .updateTable(table)
           .set({ entry_status: 'cancelled', cancelled_at: new Date(), cancelled_by: ctx.actor.userId, cancel_reason: request.body.reason } as never)

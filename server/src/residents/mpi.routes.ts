@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
 import { z } from 'zod';
+import { text } from '../http/schema-primitives.js';
 import { careContext, RESIDENT_ENTRY_TABLES, type CareContext } from '../http/care-context.js';
 import { badRequest, conflict, errorResponses, notFound } from '../http/errors.js';
 import { DuplicateCandidate, ResidentIdParams } from './resident.schemas.js';
@@ -34,6 +36,13 @@ async function mergeResidents(ctx: CareContext, a: string, b: string, reason: st
       .having((eb) => eb.fn.countAll(), '>', 1)
       .executeTakeFirst();
     if (clash) throw conflict(`Both records are enrolled in ${clash.programme} management: end one enrolment before merging`, 'programme_clash');
+    // One contract in force per person (contract_one_active_excl): the merged record's contracts that
+    // overlap the survivor's end here as superseded (an unmerge does not revive them).
+    await sql`
+      UPDATE contract m SET status = 'superseded', end_reason = 'merged', ended_at = now()
+       WHERE m.resident_id = ${merged!.id} AND m.status = 'active'
+         AND EXISTS (SELECT 1 FROM contract s WHERE s.resident_id = ${survivor!.id} AND s.status = 'active'
+                       AND daterange(s.start_date, s.end_date) && daterange(m.start_date, m.end_date))`.execute(trx);
     const moved: MovedEntries = [];
     for (const table of RESIDENT_ENTRY_TABLES) {
       const ids = await trx
@@ -148,7 +157,7 @@ export const mpiRoutes: FastifyPluginAsyncZod = async (app) => {
         body: z.strictObject({
           residentA: z.string().uuid(),
           residentB: z.string().uuid(),
-          reason: z.string().trim().min(5).max(500),
+          reason: text(500, 5),
           score: z.number().min(0).max(1).optional(),
         }),
         response: {
@@ -170,7 +179,7 @@ export const mpiRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['master index'],
         summary: 'Undo a merge: the entries that moved go back to the restored record',
         params: z.strictObject({ mergeId: z.string().uuid() }),
-        body: z.strictObject({ reason: z.string().trim().min(5).max(500) }),
+        body: z.strictObject({ reason: text(500, 5) }),
         response: { 200: z.object({ survivorId: z.string().uuid(), restoredId: z.string().uuid() }), ...errorResponses },
       },
     },
@@ -184,7 +193,7 @@ export const mpiRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['master index'],
         summary: 'Administrator: record that the national ID on this record was entered in error (it leaves the record, kept with the reason)',
         params: ResidentIdParams,
-        body: z.strictObject({ field: z.literal('national_id'), reason: z.string().trim().min(5).max(500) }),
+        body: z.strictObject({ field: z.literal('national_id'), reason: text(500, 5) }),
         response: { 201: z.object({ id: z.string().uuid() }), ...errorResponses },
       },
     },

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { clinicalDateTime, safe, text } from '../http/schema-primitives.js';
 import { careContext } from '../http/care-context.js';
 import { badRequest, errorResponses } from '../http/errors.js';
 import { BREAK_GLASS_HOURS } from '../access/care-relationship.js';
@@ -104,7 +105,7 @@ export const residentRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['access'],
         summary: 'Emergency access without a care relationship; the reason is audited and flagged for review',
         params: ResidentIdParams,
-        body: z.strictObject({ reason: z.string().trim().min(BREAK_GLASS_MIN_REASON, `must explain the emergency in at least ${BREAK_GLASS_MIN_REASON} characters`).max(1000) }),
+        body: z.strictObject({ reason: safe(z.string().trim().min(BREAK_GLASS_MIN_REASON, `must explain the emergency in at least ${BREAK_GLASS_MIN_REASON} characters`).max(1000)) }),
         response: { 201: z.object({ id: z.string().uuid(), expiresAt: z.string() }), ...errorResponses },
       },
     },
@@ -151,8 +152,8 @@ export const residentRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'The emergency note of a break-the-glass access (an emergency encounter tied to it); the one write break-the-glass allows',
         params: ResidentIdParams,
         body: z.strictObject({
-          note: z.string().trim().min(1).max(2000),
-          occurredAt: z.iso.datetime({ offset: true }).optional().describe('when the emergency care happened; now when absent, never in the future'),
+          note: text(2000),
+          occurredAt: clinicalDateTime().optional().describe('when the emergency care happened; now when absent, never in the future'),
         }),
         response: { 201: z.object({ id: z.string().uuid() }), ...errorResponses },
       },
@@ -160,6 +161,7 @@ export const residentRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const occurredAt = request.body.occurredAt ? new Date(request.body.occurredAt) : new Date();
       if (occurredAt.getTime() > Date.now() + 60_000) throw badRequest('body.occurredAt', 'is in the future');
+      if (occurredAt.getTime() < Date.now() - BREAK_GLASS_HOURS * 3600_000) throw badRequest('body.occurredAt', 'is before this break-the-glass access could have begun');
       return reply.status(201).send(await recordEmergencyNote(careContext(request), request.params.id, request.body.note, occurredAt));
     },
   );

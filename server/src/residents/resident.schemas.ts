@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { clinicalDate, text } from '../http/schema-primitives.js';
 
-const isoDate = z.iso.date();
-const shortText = z.string().trim().min(1).max(100);
+const isoDate = clinicalDate();
+const shortText = text(100);
 
 export const SEX = ['male', 'female', 'unknown'] as const;
 export const IDENTIFIER_SYSTEMS = [
@@ -28,7 +29,7 @@ export const BasicInfo = z.strictObject({
   insuranceTypes: z.array(z.enum(['urban_employee', 'urban_rural_resident', 'poverty_relief', 'commercial', 'self_pay', 'other'])).max(6).optional(),
   drugAllergies: z.array(shortText).max(20).optional(),
   exposures: z.array(shortText).max(20).optional(),
-  pastDiseases: z.array(z.strictObject({ name: shortText, icd10: z.string().max(10).optional(), diagnosedOn: isoDate.optional() })).max(50).optional(),
+  pastDiseases: z.array(z.strictObject({ name: shortText, icd10: text(10, 0).optional(), diagnosedOn: isoDate.optional() })).max(50).optional(),
   surgeries: z.array(z.strictObject({ name: shortText, date: isoDate.optional() })).max(50).optional(),
   traumas: z.array(z.strictObject({ name: shortText, date: isoDate.optional() })).max(50).optional(),
   transfusions: z.array(z.strictObject({ reason: shortText, date: isoDate.optional() })).max(50).optional(),
@@ -59,26 +60,26 @@ export type BasicInfo = z.infer<typeof BasicInfo>;
 export const MOBILE_PHONE = /^1[3-9][0-9]{9}$/;
 
 export const CreateResidentBody = z.strictObject({
-  name: z.string().trim().min(1).max(50),
-  nationalId: z.string().trim().max(32).optional(),
+  name: text(50),
+  nationalId: text(32, 0).optional(),
   sex: z.enum(SEX).optional(),
   birthDate: isoDate.optional(),
   phone: z.string().regex(MOBILE_PHONE, 'must be an 11-digit mainland mobile number').optional(),
-  address: z.string().trim().max(200).optional(),
+  address: text(200, 0).optional(),
   homeInstitutionId: z.string().uuid().optional(),
   residentSince: isoDate.optional(),
-  identifiers: z.array(z.strictObject({ system: z.enum(IDENTIFIER_SYSTEMS), value: z.string().trim().min(3).max(40) })).max(8).optional(),
+  identifiers: z.array(z.strictObject({ system: z.enum(IDENTIFIER_SYSTEMS), value: text(40, 3) })).max(8).optional(),
   basicInfo: BasicInfo.optional(),
 });
 export type CreateResidentBody = z.infer<typeof CreateResidentBody>;
 
 export const UpdateBasicInfoBody = z.strictObject({
   basicInfo: BasicInfo,
-  reason: z.string().trim().min(2).max(500),
+  reason: text(500, 2),
 });
 
 export const SearchQuery = z.strictObject({
-  q: z.string().trim().min(1).max(64),
+  q: text(64),
   limit: z.coerce.number().int().min(1).max(50).default(20),
 });
 
