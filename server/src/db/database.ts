@@ -15,6 +15,7 @@ import * as m0005 from './migrations/0005_identifier_lookup.js';
 import * as m0006 from './migrations/0006_worklist_indexes.js';
 import * as m0007 from './migrations/0007_kpi_covering_indexes.js';
 import * as m0008 from './migrations/0008_resident_activity.js';
+import * as m0012 from './migrations/0012_audit_chain.js';
 
 /** Versioned migrations, in order. A new file is appended here; applied ones are never edited. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -26,7 +27,11 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_worklist_indexes': m0006,
   '0007_kpi_covering_indexes': m0007,
   '0008_resident_activity': m0008,
+  '0012_audit_chain': m0012,
 };
+
+/** The role the application connects as (created by migration 0012; see grantApplicationRole). */
+export const APP_ROLE = 'kanglian_app';
 
 // DATE columns are calendar dates, not instants: keep them as 'YYYY-MM-DD' strings end to end.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v: string) => v);
@@ -61,6 +66,22 @@ export async function openDatabase(database: Config['database']): Promise<Databa
   };
 }
 
+/** Where system jobs connect: the owner's URL (MIGRATION_DATABASE_URL) when given, else the application's. */
+export function ownerDatabaseConfig(database: Config['database']): Config['database'] {
+  return database.kind === 'postgresql' ? { kind: 'postgresql', url: database.migrationUrl ?? database.url } : database;
+}
+
+/**
+ * The owner's connection beside the application's `app` handle, for migrations and the demo seed. With
+ * PGlite (one connection) or without a separate MIGRATION_DATABASE_URL it is `app` itself, and its
+ * close() then leaves `app` open.
+ */
+export async function openOwnerDatabase(database: Config['database'], app: Database): Promise<Database> {
+  const owner = ownerDatabaseConfig(database);
+  if (owner.kind === 'postgresql' && database.kind === 'postgresql' && owner.url !== database.url) return openDatabase(owner);
+  return { ...app, close: async () => {} };
+}
+
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 export async function migrateToLatest(db: Kysely<DB>): Promise<string> {
@@ -70,7 +91,36 @@ export async function migrateToLatest(db: Kysely<DB>): Promise<string> {
   if (error || failed) {
     throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
   }
+  await grantApplicationRole(db);
   return schemaVersion(db);
+}
+
+/**
+ * (Re)grants the application role its privileges on everything in `public`, so that tables added by any
+ * migration are covered: read and write on the application's tables and sequences, but on audit_event
+ * only SELECT and INSERT, and on the migrator's own tables only SELECT. Never TRUNCATE, REFERENCES or
+ * TRIGGER. Default privileges cover what the migrating role creates later. Runs after every migration
+ * run; does nothing where the role does not exist (migration 0012 warns when it could not create it).
+ */
+export async function grantApplicationRole(db: Kysely<DB>): Promise<void> {
+  await sql
+    .raw(
+      `
+DO $do$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_ROLE}') THEN RETURN; END IF;
+  GRANT USAGE ON SCHEMA public TO ${APP_ROLE};
+  GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${APP_ROLE};
+  REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA public FROM ${APP_ROLE};
+  REVOKE UPDATE, DELETE ON audit_event FROM ${APP_ROLE};
+  REVOKE INSERT, UPDATE, DELETE ON kysely_migration, kysely_migration_lock FROM ${APP_ROLE};
+  GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${APP_ROLE};
+  ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${APP_ROLE};
+  ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${APP_ROLE};
+END
+$do$;`,
+    )
+    .execute(db);
 }
 
 export async function schemaVersion(db: Kysely<DB>): Promise<string> {

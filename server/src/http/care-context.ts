@@ -51,12 +51,16 @@ export class CareContext {
     return basis;
   }
 
-  /** A transactional write on one resident's record: the change and its audit row commit together. */
+  /**
+   * A transactional write on one resident's record: the change and its audit row commit together. The
+   * audit row is inserted last: it takes the audit chain's lock, held until commit (migration 0012).
+   */
   async writeForResident<T>(residentId: string, use: AuditUse, work: (trx: Transaction<DB>, basis: AccessBasis) => Promise<T>): Promise<T> {
     const basis = await this.checkAccess(residentId, use);
     return this.db.transaction().execute(async (trx) => {
+      const result = await work(trx, basis);
       await this.audit({ ...use, residentId, accessBasis: basis }, trx);
-      return work(trx, basis);
+      return result;
     });
   }
 }
