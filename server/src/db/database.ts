@@ -123,6 +123,12 @@ $do$;`,
     .execute(db);
 }
 
+/** Migrates up to `name` only (tests of a migration against data written by the schema before it). */
+export async function migrateTo(db: Kysely<DB>, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider }).migrateTo(name);
+  if (error) throw new Error(`Migration to ${name} failed: ${String(error)}`);
+}
+
 export async function schemaVersion(db: Kysely<DB>): Promise<string> {
   const row = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name DESC LIMIT 1`.execute(db);
   return row.rows[0]?.name ?? 'none';
