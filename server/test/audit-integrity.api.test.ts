@@ -83,6 +83,9 @@ describe('migration 0012 on a database written before it', () => {
       expect(rows.map((r) => r.id)).toEqual([...rows.map((r) => r.id)].sort((a, b) => a - b));
       expectLinked(rows);
       expect(await verifyAuditChain(db)).toMatchObject({ ok: true, rows: 4 });
+      // The secondary indexes set aside for the backfill are back.
+      const indexes = await sql<{ name: string }>`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'audit_event' ORDER BY 1`.execute(db);
+      expect(indexes.rows.map((r) => r.name)).toEqual(['audit_event_actor_idx', 'audit_event_chain_seq_key', 'audit_event_pkey', 'audit_event_resident_idx']);
       // New rows continue the chain where the old ones end.
       await recordAudit(db, null, null, { action: 'read', resource: 'resident' });
       const after = await chainRows(db);

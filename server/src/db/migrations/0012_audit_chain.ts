@@ -47,17 +47,20 @@ ALTER TABLE audit_event
 -- The canonical content of a row, hashed with the previous row's hash. Every column is named (a column
 -- added to audit_event later is not covered until this function is replaced); values are rendered as one
 -- JSON array (unambiguous quoting, null distinct from ''), the time in UTC whatever the session's TimeZone.
+-- (No SET search_path, so that the planner can inline it: every name it uses is in pg_catalog, which is
+-- searched first, and pg_temp is never searched for functions or operators.)
 CREATE FUNCTION audit_row_hash(e audit_event) RETURNS bytea
-LANGUAGE sql STABLE SET search_path = pg_catalog, public, pg_temp AS $fn$
-  SELECT sha256(e.prev_hash || convert_to(jsonb_build_array(
-    e.chain_seq, e.id, to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+LANGUAGE sql STABLE AS $fn$
+  SELECT pg_catalog.sha256(e.prev_hash || pg_catalog.convert_to(pg_catalog.jsonb_build_array(
+    e.chain_seq, e.id, pg_catalog.to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
     e.actor_user_id, e.actor_role, e.actor_institution_id, e.action, e.outcome, e.resident_id,
     e.resource, e.fields, e.access_basis, e.reason, e.client_ip, e.detail)::text, 'UTF8'))
 $fn$;
 
--- Rows written before the chain existed: chained in id order (the append-only trigger is set aside
--- for this one statement of the migration, inside its transaction).
-ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_update;
+-- Rows written before the chain existed: chained in id order. The links are computed into a temporary
+-- table, then written in one UPDATE (the append-only trigger is set aside for it, inside this migration's
+-- transaction).
+CREATE TEMPORARY TABLE audit_chain_backfill (id bigint PRIMARY KEY, chain_seq bigint, prev_hash bytea, row_hash bytea);
 DO $do$
 DECLARE
   r audit_event;
@@ -69,11 +72,29 @@ BEGIN
     r.chain_seq := seq;
     r.prev_hash := prev;
     r.row_hash := audit_row_hash(r);
-    UPDATE audit_event SET chain_seq = r.chain_seq, prev_hash = r.prev_hash, row_hash = r.row_hash WHERE id = r.id;
+    INSERT INTO audit_chain_backfill VALUES (r.id, r.chain_seq, r.prev_hash, r.row_hash);
     prev := r.row_hash;
   END LOOP;
 END
 $do$;
+ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_update;
+-- Secondary indexes are rebuilt rather than updated row by row (half the time on a million rows).
+DO $do$
+DECLARE
+  defs text[];
+  def text;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM audit_chain_backfill) THEN RETURN; END IF;
+  SELECT coalesce(array_agg(i.indexdef), '{}') INTO defs FROM pg_indexes i
+   WHERE i.schemaname = current_schema() AND i.tablename = 'audit_event' AND i.indexname <> 'audit_event_pkey';
+  EXECUTE (SELECT 'DROP INDEX ' || string_agg(quote_ident(i.indexname), ', ') FROM pg_indexes i
+            WHERE i.schemaname = current_schema() AND i.tablename = 'audit_event' AND i.indexname <> 'audit_event_pkey');
+  UPDATE audit_event a SET chain_seq = b.chain_seq, prev_hash = b.prev_hash, row_hash = b.row_hash
+    FROM audit_chain_backfill b WHERE b.id = a.id;
+  FOREACH def IN ARRAY defs LOOP EXECUTE def; END LOOP;
+END
+$do$;
+DROP TABLE audit_chain_backfill;
 ALTER TABLE audit_event ENABLE ALWAYS TRIGGER audit_event_no_update;
 ALTER TABLE audit_event ENABLE ALWAYS TRIGGER audit_event_no_truncate;
 
