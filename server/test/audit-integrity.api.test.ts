@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { GENESIS_HASH, verifyAuditChain } from '../src/audit/audit-chain.js';
+import { connectedAsSuperuser, GENESIS_HASH, verifyAuditChain } from '../src/audit/audit-chain.js';
 import { recordAudit } from '../src/audit/audit-log.js';
 import { loadConfig } from '../src/config/config.js';
 import { APP_ROLE, grantApplicationRole, migrateTo, migrateToLatest, openDatabase, type Database } from '../src/db/database.js';
@@ -65,7 +65,9 @@ async function tamper(db: Kysely<DB>, statement: string): Promise<void> {
 
 describe('migration 0012 on a database written before it', () => {
   it('chains the audit rows that already exist, in id order', async () => {
-    const database = onPostgres ? await openDatabase({ kind: 'postgresql', url: url! }) : await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
+    const database = onPostgres
+      ? await openDatabase({ kind: 'postgresql', url: url! })
+      : await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
     try {
       const db = database.db;
       if (onPostgres) {
@@ -76,7 +78,9 @@ describe('migration 0012 on a database written before it', () => {
       // Written by the schema before 0012 (no chain columns yet), in an order unlike their timestamps.
       for (const [i, reason] of ['first', 'second', 'third', 'fourth'].entries()) {
         await sql`INSERT INTO audit_event (occurred_at, action, resource, reason, fields, detail)
-                  VALUES (${new Date(Date.UTC(2026, 0, 10 - i)).toISOString()}, 'read', 'resident', ${reason}, ${['name']}, ${JSON.stringify({ i })})`.execute(db);
+                  VALUES (${new Date(Date.UTC(2026, 0, 10 - i)).toISOString()}, 'read', 'resident', ${reason}, ${['name']}, ${JSON.stringify({ i })})`.execute(
+          db,
+        );
       }
       await migrateToLatest(db);
       const rows = await chainRows(db);
@@ -84,8 +88,15 @@ describe('migration 0012 on a database written before it', () => {
       expectLinked(rows);
       expect(await verifyAuditChain(db)).toMatchObject({ ok: true, rows: 4 });
       // The secondary indexes set aside for the backfill are back.
-      const indexes = await sql<{ name: string }>`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'audit_event' ORDER BY 1`.execute(db);
-      expect(indexes.rows.map((r) => r.name)).toEqual(['audit_event_actor_idx', 'audit_event_chain_seq_key', 'audit_event_pkey', 'audit_event_resident_idx']);
+      const indexes = await sql<{
+        name: string;
+      }>`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'audit_event' ORDER BY 1`.execute(db);
+      expect(indexes.rows.map((r) => r.name)).toEqual([
+        'audit_event_actor_idx',
+        'audit_event_chain_seq_key',
+        'audit_event_pkey',
+        'audit_event_resident_idx',
+      ]);
       // New rows continue the chain where the old ones end.
       await recordAudit(db, null, null, { action: 'read', resource: 'resident' });
       const after = await chainRows(db);
@@ -145,9 +156,20 @@ describe('audit integrity', () => {
   }
 
   it('the application role logs in, owns nothing and holds no superuser power', async () => {
-    const role = await sql<{ rolsuper: boolean; rolcreaterole: boolean; rolcreatedb: boolean; rolbypassrls: boolean; rolreplication: boolean; rolcanlogin: boolean }>`
-      SELECT rolsuper, rolcreaterole, rolcreatedb, rolbypassrls, rolreplication, rolcanlogin FROM pg_roles WHERE rolname = ${APP_ROLE}`.execute(db);
-    expect(role.rows).toEqual([{ rolsuper: false, rolcreaterole: false, rolcreatedb: false, rolbypassrls: false, rolreplication: false, rolcanlogin: true }]);
+    const role = await sql<{
+      rolsuper: boolean;
+      rolcreaterole: boolean;
+      rolcreatedb: boolean;
+      rolbypassrls: boolean;
+      rolreplication: boolean;
+      rolcanlogin: boolean;
+    }>`
+      SELECT rolsuper, rolcreaterole, rolcreatedb, rolbypassrls, rolreplication, rolcanlogin FROM pg_roles WHERE rolname = ${APP_ROLE}`.execute(
+      db,
+    );
+    expect(role.rows).toEqual([
+      { rolsuper: false, rolcreaterole: false, rolcreatedb: false, rolbypassrls: false, rolreplication: false, rolcanlogin: true },
+    ]);
     const owned = await sql<{ n: number }>`
       SELECT (SELECT count(*) FROM pg_class WHERE relowner = r.oid) + (SELECT count(*) FROM pg_proc WHERE proowner = r.oid)
            + (SELECT count(*) FROM pg_namespace WHERE nspowner = r.oid) AS n
@@ -156,6 +178,9 @@ describe('audit integrity', () => {
     if (appDatabase) {
       const who = await sql<{ u: string }>`SELECT current_user AS u`.execute(appDatabase.db);
       expect(who.rows[0]?.u).toBe(APP_ROLE);
+      // The server warns at start when its own connection is a superuser (CI's is).
+      expect(await connectedAsSuperuser(appDatabase)).toBe(false);
+      expect(await connectedAsSuperuser(t.database)).toBe(true);
     }
   });
 
@@ -167,7 +192,9 @@ describe('audit integrity', () => {
     expect(await asAppRole(`UPDATE audit_event SET reason = 'tampered'`)).toMatch(/permission denied/);
     expect(await asAppRole('TRUNCATE audit_event')).toMatch(/permission denied/);
     expect(await asAppRole('DROP TABLE audit_event')).toMatch(/must be owner/);
-    expect(await asAppRole('CREATE TRIGGER t BEFORE INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION audit_event_chain()')).toMatch(/permission denied/);
+    expect(await asAppRole('CREATE TRIGGER t BEFORE INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION audit_event_chain()')).toMatch(
+      /permission denied/,
+    );
     expect(await asAppRole(`INSERT INTO kysely_migration (name, timestamp) VALUES ('9999_x', 'now')`)).toMatch(/permission denied/);
     // …while appending is what it is there for.
     expect(await asAppRole(`INSERT INTO audit_event (action, resource) VALUES ('read', 'resident')`)).toBeNull();
@@ -235,7 +262,13 @@ describe('audit integrity', () => {
     await Promise.all(
       Array.from({ length: 24 }, (_, i) =>
         appDb.transaction().execute(async (trx) => {
-          const entries = i % 3 === 0 ? [{ action: 'read' as const, resource: 'resident', detail: { i, n: 1 } }, { action: 'read' as const, resource: 'resident', detail: { i, n: 2 } }] : { action: 'search' as const, resource: 'resident', detail: { i } };
+          const entries =
+            i % 3 === 0
+              ? [
+                  { action: 'read' as const, resource: 'resident', detail: { i, n: 1 } },
+                  { action: 'read' as const, resource: 'resident', detail: { i, n: 2 } },
+                ]
+              : { action: 'search' as const, resource: 'resident', detail: { i } };
           await recordAudit(trx, null, '127.0.0.1', entries);
           await sql`SELECT pg_sleep(0.005)`.execute(trx);
         }),
@@ -266,7 +299,11 @@ describe('audit integrity', () => {
     for (let i = 0; i < 6; i++) await recordAudit(db, null, null, { action: 'read', resource: 'resident', reason: `reason ${i}` });
     const rows = await chainRows(db);
     expectLinked(rows);
-    expect(await verifyAuditChain(db, { batchSize: 4 })).toMatchObject({ ok: true, rows: rows.length, head: { chainSeq: rows.length, rowHash: rows.at(-1)!.row_hash } });
+    expect(await verifyAuditChain(db, { batchSize: 4 })).toMatchObject({
+      ok: true,
+      rows: rows.length,
+      head: { chainSeq: rows.length, rowHash: rows.at(-1)!.row_hash },
+    });
     const target = rows[rows.length - 4]!;
     const next = rows[rows.length - 3]!;
     const restore = `UPDATE audit_event SET reason = 'reason 2', row_hash = '\\x${target.row_hash}'::bytea WHERE id = ${target.id}`;
@@ -274,7 +311,11 @@ describe('audit integrity', () => {
     // The superuser sets the trigger aside and changes one row's reason.
     await tamper(db, `UPDATE audit_event SET reason = 'nothing to see here' WHERE id = ${target.id}`);
     const changed = await verifyAuditChain(db, { batchSize: 4 });
-    expect(changed).toMatchObject({ ok: false, rows: target.chain_seq - 1, break: { kind: 'content_changed', id: target.id, chainSeq: target.chain_seq } });
+    expect(changed).toMatchObject({
+      ok: false,
+      rows: target.chain_seq - 1,
+      break: { kind: 'content_changed', id: target.id, chainSeq: target.chain_seq },
+    });
     expect(changed.ok ? '' : changed.break.message).toContain(`row id ${target.id}`);
 
     // Putting it back makes the chain whole again: the hash is over the content, nothing else.
@@ -282,9 +323,15 @@ describe('audit integrity', () => {
     expect((await verifyAuditChain(db)).ok).toBe(true);
 
     // Changing a row and recomputing its own hash breaks the link to the next row.
-    await tamper(db, `UPDATE audit_event SET reason = 'forged' WHERE id = ${target.id}; UPDATE audit_event e SET row_hash = audit_row_hash(e) WHERE id = ${target.id}`);
+    await tamper(
+      db,
+      `UPDATE audit_event SET reason = 'forged' WHERE id = ${target.id}; UPDATE audit_event e SET row_hash = audit_row_hash(e) WHERE id = ${target.id}`,
+    );
     expect((await chainRows(db)).find((r) => r.id === target.id)!.row_hash).not.toBe(target.row_hash);
-    expect(await verifyAuditChain(db)).toMatchObject({ ok: false, break: { kind: 'prev_hash_mismatch', id: next.id, chainSeq: next.chain_seq } });
+    expect(await verifyAuditChain(db)).toMatchObject({
+      ok: false,
+      break: { kind: 'prev_hash_mismatch', id: next.id, chainSeq: next.chain_seq },
+    });
     await tamper(db, restore);
     expect((await verifyAuditChain(db)).ok).toBe(true);
   });
@@ -313,14 +360,21 @@ describe('audit integrity', () => {
     const following = rows[rows.length - 2]!;
     await tamper(db, `DELETE FROM audit_event WHERE id = ${victim.id}`);
     const report = await verifyAuditChain(db, { batchSize: 3 });
-    expect(report).toMatchObject({ ok: false, rows: victim.chain_seq - 1, break: { kind: 'rows_missing', id: following.id, chainSeq: following.chain_seq } });
+    expect(report).toMatchObject({
+      ok: false,
+      rows: victim.chain_seq - 1,
+      break: { kind: 'rows_missing', id: following.id, chainSeq: following.chain_seq },
+    });
     expect(report.ok ? '' : report.break.message).toContain(`chain_seq ${victim.chain_seq} is missing before row id ${following.id}`);
   });
 });
 
 describe('audit:verify configuration', () => {
   it('MIGRATION_DATABASE_URL needs DATABASE_URL and defaults to it', () => {
-    const keys = { KANGLIAN_ENCRYPTION_KEY: randomBytes(32).toString('base64'), KANGLIAN_BLIND_INDEX_KEY: randomBytes(32).toString('base64') };
+    const keys = {
+      KANGLIAN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      KANGLIAN_BLIND_INDEX_KEY: randomBytes(32).toString('base64'),
+    };
     expect(() => loadConfig({ ...keys, MIGRATION_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x' })).toThrow(/DATABASE_URL/);
     expect(loadConfig({ ...keys, DATABASE_URL: 'postgres://kanglian_app@127.0.0.1:5432/x' }).database).toEqual({
       kind: 'postgresql',
@@ -328,7 +382,11 @@ describe('audit:verify configuration', () => {
       migrationUrl: 'postgres://kanglian_app@127.0.0.1:5432/x',
     });
     expect(
-      loadConfig({ ...keys, DATABASE_URL: 'postgres://kanglian_app@127.0.0.1:5432/x', MIGRATION_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x' }).database,
+      loadConfig({
+        ...keys,
+        DATABASE_URL: 'postgres://kanglian_app@127.0.0.1:5432/x',
+        MIGRATION_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x',
+      }).database,
     ).toMatchObject({ url: 'postgres://kanglian_app@127.0.0.1:5432/x', migrationUrl: 'postgres://postgres@127.0.0.1:5432/x' });
   });
 });

@@ -52,7 +52,8 @@ export interface ChainAnchor {
   rowHash: string;
 }
 
-export type ChainReport = { ok: true; rows: number; head: ChainHead | null } | { ok: false; rows: number; head: ChainHead | null; break: ChainBreak };
+export type ChainReport =
+  { ok: true; rows: number; head: ChainHead | null } | { ok: false; rows: number; head: ChainHead | null; break: ChainBreak };
 
 interface ChainRow {
   chain_seq: number;
@@ -96,18 +97,36 @@ export async function verifyAuditChain(
         return broken('rows_missing', r, `${missing} missing before ${at(r)}: audit rows were deleted`);
       }
       if (r.chain_seq < expectedSeq) {
-        return broken('row_inserted', r, `${at(r)} repeats chain position ${r.chain_seq}${prev ? ` of row id ${prev.id}` : ''}: a row was inserted into the chain`);
+        return broken(
+          'row_inserted',
+          r,
+          `${at(r)} repeats chain position ${r.chain_seq}${prev ? ` of row id ${prev.id}` : ''}: a row was inserted into the chain`,
+        );
       }
       if (r.recomputed !== r.row_hash) {
-        return broken('content_changed', r, `${at(r)}: its content no longer matches its row_hash: the row was changed after it was written`);
+        return broken(
+          'content_changed',
+          r,
+          `${at(r)}: its content no longer matches its row_hash: the row was changed after it was written`,
+        );
       }
       if (r.prev_hash !== prevHash) {
-        const before = prev ? `the row_hash of row id ${prev.id} (chain_seq ${prev.chain_seq}) before it` : 'the genesis hash (it is the first row)';
-        return broken('prev_hash_mismatch', r, `${at(r)}: prev_hash is not ${before}: rows before it were replaced, re-hashed, removed or inserted`);
+        const before = prev
+          ? `the row_hash of row id ${prev.id} (chain_seq ${prev.chain_seq}) before it`
+          : 'the genesis hash (it is the first row)';
+        return broken(
+          'prev_hash_mismatch',
+          r,
+          `${at(r)}: prev_hash is not ${before}: rows before it were replaced, re-hashed, removed or inserted`,
+        );
       }
       const anchor = anchors.get(r.chain_seq);
       if (anchor !== undefined && anchor !== r.row_hash) {
-        return broken('anchor_mismatch', r, `${at(r)}: row_hash ${r.row_hash} differs from the anchor ${anchor}: the chain was recomputed since the anchor was taken`);
+        return broken(
+          'anchor_mismatch',
+          r,
+          `${at(r)}: row_hash ${r.row_hash} differs from the anchor ${anchor}: the chain was recomputed since the anchor was taken`,
+        );
       }
       rows++;
       expectedSeq = r.chain_seq + 1;
@@ -122,11 +141,16 @@ export async function verifyAuditChain(
 
   const beyond = [...anchors.keys()].filter((seq) => seq >= expectedSeq).sort((a, b) => a - b)[0];
   if (beyond !== undefined) {
-    return broken('anchor_mismatch', null, `the chain ends at chain_seq ${expectedSeq - 1} but an anchor names chain_seq ${beyond}: rows at the end of the chain were removed`);
+    return broken(
+      'anchor_mismatch',
+      null,
+      `the chain ends at chain_seq ${expectedSeq - 1} but an anchor names chain_seq ${beyond}: rows at the end of the chain were removed`,
+    );
   }
   const outside = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_event WHERE chain_seq IS NULL OR chain_seq < 1`.execute(db);
   const unchained = outside.rows[0]?.n ?? 0;
-  if (unchained > 0) return broken('unchained_rows', null, `${unchained} audit row(s) carry no chain position: they were written around the chain`);
+  if (unchained > 0)
+    return broken('unchained_rows', null, `${unchained} audit row(s) carry no chain position: they were written around the chain`);
   return { ok: true, rows, head: prev && headOf(prev) };
 }
 
