@@ -100,7 +100,8 @@ export async function migrateToLatest(db: Kysely<DB>): Promise<string> {
  * migration are covered: read and write on the application's tables and sequences, but on audit_event
  * only SELECT and INSERT, and on the migrator's own tables only SELECT. Never TRUNCATE, REFERENCES or
  * TRIGGER. Default privileges cover what the migrating role creates later. Runs after every migration
- * run; does nothing where the role does not exist (migration 0012 warns when it could not create it).
+ * run; does nothing where the role does not exist (migration 0012 warns when it could not create it) or
+ * when the application role itself runs the (then empty) migration.
  */
 export async function grantApplicationRole(db: Kysely<DB>): Promise<void> {
   await sql
@@ -108,7 +109,8 @@ export async function grantApplicationRole(db: Kysely<DB>): Promise<void> {
       `
 DO $do$
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_ROLE}') THEN RETURN; END IF;
+  -- Absent, or migrating as the application role itself (an up-to-date schema: nothing to grant).
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_ROLE}') OR current_user = '${APP_ROLE}' THEN RETURN; END IF;
   GRANT USAGE ON SCHEMA public TO ${APP_ROLE};
   GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${APP_ROLE};
   REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA public FROM ${APP_ROLE};
