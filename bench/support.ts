@@ -23,7 +23,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../server/src/app.js';
 import { createSession } from '../server/src/auth/sessions.js';
 import { loadConfig, type Config } from '../server/src/config/config.js';
-import { migrateToLatest, openDatabase, type Database } from '../server/src/db/database.js';
+import { migrateToLatest, openDatabase, openOwnerDatabase, type Database } from '../server/src/db/database.js';
 import type { DB } from '../server/src/db/schema.js';
 import type { FieldCrypto } from '../server/src/security/field-crypto.js';
 
@@ -243,7 +243,8 @@ export async function runBench(opts: BenchOptions): Promise<CaseResult[]> {
   const database = await openDatabase(config.database);
   let app: FastifyInstance | undefined;
   try {
-    const schemaVersion = await migrateToLatest(database.db);
+    const owner = await openOwnerDatabase(config.database, database);
+    const schemaVersion = await migrateToLatest(owner.db).finally(() => owner.close());
     app = await buildApp({ config, database, schemaVersion });
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     const db = database.db;

@@ -1,17 +1,24 @@
 import { loadConfig } from './config/config.js';
-import { migrateToLatest, openDatabase } from './db/database.js';
+import { migrateToLatest, openDatabase, openOwnerDatabase } from './db/database.js';
 import { buildApp } from './app.js';
 import { pruneLoginThrottle } from './auth/login-throttle.js';
 import { accountsWithDemoPassword, DEMO_PASSWORD, seedDemoDistrict } from './db/seed/demo-district.js';
+import { connectedAsSuperuser } from './audit/audit-chain.js';
 
 const config = loadConfig();
 const database = await openDatabase(config.database);
-const schemaVersion = await migrateToLatest(database.db);
+// Migrations and the seed run as the owner (MIGRATION_DATABASE_URL); the application as DATABASE_URL.
+const owner = await openOwnerDatabase(config.database, database);
+const schemaVersion = await migrateToLatest(owner.db);
 const app = await buildApp({ config, database, schemaVersion });
 
 if (config.seed === 'demo') {
-  const seeded = await seedDemoDistrict(database.db, app.deps.crypto, { log: (m) => app.log.info(m) });
+  const seeded = await seedDemoDistrict(owner.db, app.deps.crypto, { log: (m) => app.log.info(m) });
   printDemoLogins(seeded.logins, seeded.created);
+}
+await owner.close();
+if (await connectedAsSuperuser(database)) {
+  app.log.warn('the application connects to PostgreSQL as a superuser, which can rewrite the audit trail: connect as kanglian_app (see README)');
 }
 
 // Demo accounts are seeded on the embedded database by default, on PostgreSQL only with KANGLIAN_SEED=demo;

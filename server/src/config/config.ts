@@ -8,6 +8,8 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.string().url().optional(),
+  /** The owner's (superuser's) connection, used only by system jobs: migrations, the demo seed, the generator. */
+  MIGRATION_DATABASE_URL: z.string().url().optional(),
   KANGLIAN_DATA_DIR: z.string().default('./data'),
   /** base64 of 32 bytes; encrypts national IDs and phones (AES-256-GCM). */
   KANGLIAN_ENCRYPTION_KEY: z.string().optional(),
@@ -63,7 +65,8 @@ export function parseTrustProxy(value: string | undefined): false | string[] | s
 export interface Config {
   port: number;
   host: string;
-  database: { kind: 'postgresql'; url: string } | { kind: 'pglite'; dataDir: string };
+  /** url: what the application connects with; migrationUrl: the owner's, for migrations (defaults to url). */
+  database: { kind: 'postgresql'; url: string; migrationUrl?: string } | { kind: 'pglite'; dataDir: string };
   dataDir: string;
   keys: { encryption: Buffer; blindIndex: Buffer };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
@@ -95,6 +98,9 @@ function loadOrCreateDevKeys(dataDir: string): { encryption: string; blindIndex:
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const parsed = EnvSchema.parse(env);
+  if (parsed.MIGRATION_DATABASE_URL && !parsed.DATABASE_URL) {
+    throw new Error('MIGRATION_DATABASE_URL is set without DATABASE_URL: set both (the application connects with DATABASE_URL)');
+  }
   const dataDir = path.resolve(parsed.KANGLIAN_DATA_DIR);
   let encryption = parsed.KANGLIAN_ENCRYPTION_KEY;
   let blindIndex = parsed.KANGLIAN_BLIND_INDEX_KEY;
@@ -107,7 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     port: parsed.PORT,
     host: parsed.HOST,
     database: parsed.DATABASE_URL
-      ? { kind: 'postgresql', url: parsed.DATABASE_URL }
+      ? { kind: 'postgresql', url: parsed.DATABASE_URL, migrationUrl: parsed.MIGRATION_DATABASE_URL ?? parsed.DATABASE_URL }
       : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
     dataDir,
     keys: {

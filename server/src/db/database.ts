@@ -19,6 +19,7 @@ import * as m0008 from './migrations/0008_resident_activity.js';
 import * as m0009 from './migrations/0009_one_way_in.js';
 import * as m0010 from './migrations/0010_login_throttle.js';
 import * as m0011 from './migrations/0011_race_constraints.js';
+import * as m0012 from './migrations/0012_audit_chain.js';
 
 /** Versioned migrations, in order. A new file is appended here; applied ones are never edited. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -33,7 +34,11 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009_one_way_in': m0009,
   '0010_login_throttle': m0010,
   '0011_race_constraints': m0011,
+  '0012_audit_chain': m0012,
 };
+
+/** The role the application connects as (created by migration 0012; see grantApplicationRole). */
+export const APP_ROLE = 'kanglian_app';
 
 // DATE columns are calendar dates, not instants: keep them as 'YYYY-MM-DD' strings end to end.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v: string) => v);
@@ -68,6 +73,22 @@ export async function openDatabase(database: Config['database']): Promise<Databa
   };
 }
 
+/** Where system jobs connect: the owner's URL (MIGRATION_DATABASE_URL) when given, else the application's. */
+export function ownerDatabaseConfig(database: Config['database']): Config['database'] {
+  return database.kind === 'postgresql' ? { kind: 'postgresql', url: database.migrationUrl ?? database.url } : database;
+}
+
+/**
+ * The owner's connection beside the application's `app` handle, for migrations and the demo seed. With
+ * PGlite (one connection) or without a separate MIGRATION_DATABASE_URL it is `app` itself, and its
+ * close() then leaves `app` open.
+ */
+export async function openOwnerDatabase(database: Config['database'], app: Database): Promise<Database> {
+  const owner = ownerDatabaseConfig(database);
+  if (owner.kind === 'postgresql' && database.kind === 'postgresql' && owner.url !== database.url) return openDatabase(owner);
+  return { ...app, close: async () => {} };
+}
+
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 export async function migrateToLatest(db: Kysely<DB>): Promise<string> {
@@ -77,7 +98,44 @@ export async function migrateToLatest(db: Kysely<DB>): Promise<string> {
   if (error || failed) {
     throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
   }
+  await grantApplicationRole(db);
   return schemaVersion(db);
+}
+
+/**
+ * (Re)grants the application role its privileges on everything in `public`, so that tables added by any
+ * migration are covered: read and write on the application's tables and sequences, but on audit_event
+ * only SELECT and INSERT, and on the migrator's own tables only SELECT. Never TRUNCATE, REFERENCES or
+ * TRIGGER. Default privileges cover what the migrating role creates later. Runs after every migration
+ * run; does nothing where the role does not exist (migration 0012 warns when it could not create it) or
+ * when the application role itself runs the (then empty) migration.
+ */
+export async function grantApplicationRole(db: Kysely<DB>): Promise<void> {
+  await sql
+    .raw(
+      `
+DO $do$
+BEGIN
+  -- Absent, or migrating as the application role itself (an up-to-date schema: nothing to grant).
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_ROLE}') OR current_user = '${APP_ROLE}' THEN RETURN; END IF;
+  GRANT USAGE ON SCHEMA public TO ${APP_ROLE};
+  GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${APP_ROLE};
+  REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA public FROM ${APP_ROLE};
+  REVOKE UPDATE, DELETE ON audit_event FROM ${APP_ROLE};
+  REVOKE INSERT, UPDATE, DELETE ON kysely_migration, kysely_migration_lock FROM ${APP_ROLE};
+  GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${APP_ROLE};
+  ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${APP_ROLE};
+  ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${APP_ROLE};
+END
+$do$;`,
+    )
+    .execute(db);
+}
+
+/** Migrates up to `name` only (tests of a migration against data written by the schema before it). */
+export async function migrateTo(db: Kysely<DB>, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider }).migrateTo(name);
+  if (error) throw new Error(`Migration to ${name} failed: ${String(error)}`);
 }
 
 export async function schemaVersion(db: Kysely<DB>): Promise<string> {

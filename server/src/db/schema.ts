@@ -45,15 +45,18 @@ export interface AuditEvent {
   actor_institution_id: string | null;
   actor_role: string | null;
   actor_user_id: string | null;
+  chain_seq: Generated<number>;
   client_ip: string | null;
   detail: Json | null;
   fields: string[] | null;
   id: Generated<number>;
   occurred_at: Generated<Timestamp>;
   outcome: Generated<string>;
+  prev_hash: Generated<Buffer>;
   reason: string | null;
   resident_id: string | null;
   resource: string;
+  row_hash: Generated<Buffer>;
 }
 
 export interface BreakGlass {

@@ -143,6 +143,7 @@ export class CareContext {
 
   /**
    * A transactional write on one resident's record: the change and its audit row commit together.
+   * The audit row is inserted last: it takes the audit chain's lock, held until commit (migration 0012).
    * Break-the-glass is read access: it writes nothing but the emergency note (`emergencyNote`), so
    * it can never complete, move or cancel the home team's work.
    */

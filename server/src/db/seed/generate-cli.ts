@@ -1,6 +1,6 @@
 /**
  * Generates the synthetic district into the configured database (same environment as the server:
- * DATABASE_URL for PostgreSQL, otherwise PGlite in KANGLIAN_DATA_DIR).
+ * DATABASE_URL for PostgreSQL — or MIGRATION_DATABASE_URL, the owner, when set — otherwise PGlite in KANGLIAN_DATA_DIR).
  *
  *   npm run generate -- --residents 600000 [--seed N] [--reset] [--no-demo] [--concurrency N] [--batch N] [--today YYYY-MM-DD]
  *
@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { loadConfig } from '../../config/config.js';
 import { FieldCrypto } from '../../security/field-crypto.js';
-import { migrateToLatest, openDatabase } from '../database.js';
+import { migrateToLatest, openDatabase, ownerDatabaseConfig } from '../database.js';
 import { DEFAULT_SEED, generateDistrict, regionExists, type GenerateResult } from './district-generator.js';
 import { seedDemoDistrict } from './demo-district.js';
 
@@ -55,11 +55,13 @@ const seed = positiveInt('seed', values.seed, DEFAULT_SEED);
 if (values.today !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.today)) fail('--today must be YYYY-MM-DD');
 
 const config = loadConfig();
-const database = await openDatabase(config.database);
+// A system job: it resets, migrates and bulk-loads (without triggers) as the owner, MIGRATION_DATABASE_URL when set.
+const target = ownerDatabaseConfig(config.database);
+const database = await openDatabase(target);
 const db = database.db;
 const crypto = new FieldCrypto(config.keys.encryption, config.keys.blindIndex);
 const t0 = Date.now();
-const where = config.database.kind === 'postgresql' ? config.database.url.replace(/\/\/[^@/]*@/, '//') : config.database.dataDir;
+const where = target.kind === 'postgresql' ? target.url.replace(/\/\/[^@/]*@/, '//') : target.dataDir;
 console.log(`database: ${database.kind} (${where})`);
 // National IDs and phones are encrypted with these keys: the server and the benchmarks must use the same ones.
 console.log(
