@@ -4,6 +4,7 @@ import { careContext, type CareContext } from '../http/care-context.js';
 import { badRequest, conflict, errorResponses, notFound } from '../http/errors.js';
 import { DuplicateCandidate, ResidentIdParams } from './resident.schemas.js';
 import { findDuplicateCandidates } from './duplicates.js';
+import { access } from '../http/route-access.js';
 
 /** Tables whose rows belong to one resident and move with a merge (and back with an unmerge). */
 const RESIDENT_OWNED_TABLES = [
@@ -75,7 +76,7 @@ async function mergeResidents(ctx: CareContext, a: string, b: string, reason: st
 async function unmerge(ctx: CareContext, mergeId: string, reason: string) {
   ctx.requireClinical('Unmerging records');
   const survivorId = await ctx.ownerOf('resident_merge', mergeId);
-  return ctx.writeForResidents([survivorId], { action: 'unmerge', resource: 'resident', reason, detail: { mergeId } }, async (trx) => {
+  return ctx.writeForResident(survivorId, { action: 'unmerge', resource: 'resident', reason, detail: { mergeId } }, async (trx, basis) => {
     const merge = await trx.selectFrom('resident_merge').selectAll().where('id', '=', mergeId).forUpdate().executeTakeFirstOrThrow();
     if (merge.unmerged_at) throw conflict('Already unmerged', 'already_unmerged');
     for (const { table, ids } of merge.moved_entries as MovedEntries) {
@@ -95,7 +96,8 @@ async function unmerge(ctx: CareContext, mergeId: string, reason: string) {
       .where('id', '=', mergeId)
       .where('unmerged_at', 'is', null)
       .execute();
-    await ctx.audit({ action: 'unmerge', resource: 'resident', residentId: merge.merged_id, reason, detail: { mergeId } }, trx);
+    // The restored record is shown on the survivor's basis (it was part of that record until now).
+    await ctx.audit({ action: 'unmerge', resource: 'resident', residentId: merge.merged_id, reason, accessBasis: basis, detail: { mergeId } }, trx);
     return { survivorId: merge.survivor_id, restoredId: merge.merged_id };
   });
 }
@@ -137,6 +139,7 @@ export const mpiRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/residents/:id/duplicates',
     {
+      config: access('resident', (w) => ({ params: { id: w.residentId } })),
       schema: {
         tags: ['master index'],
         summary: 'Probable duplicates of this resident (name + birth date + sex + phone, scored)',
@@ -158,6 +161,7 @@ export const mpiRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/mpi/merges',
     {
+      config: access('resident-write', (w) => ({ body: { residentA: w.residentId, residentB: w.partnerId, reason: '同一人的两份档案' } })),
       schema: {
         tags: ['master index'],
         summary: 'Merge two records of one person into the earlier one, with provenance',
@@ -182,6 +186,7 @@ export const mpiRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/mpi/merges/:mergeId/unmerge',
     {
+      config: access('resident-write', (w) => ({ params: { mergeId: w.mergeId }, body: { reason: '误合并，两人不同' } })),
       schema: {
         tags: ['master index'],
         summary: 'Undo a merge: the entries that moved go back to the restored record',
@@ -196,6 +201,7 @@ export const mpiRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/mpi/residents/:id/identity-corrections',
     {
+      config: access('oversight', (w) => ({ params: { id: w.residentId }, body: { field: 'national_id', reason: '身份证号录入错误' } })),
       schema: {
         tags: ['master index'],
         summary: 'Administrator: record that the national ID on this record was entered in error (it leaves the record, kept with the reason)',
