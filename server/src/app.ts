@@ -12,6 +12,7 @@ import type { Config } from './config/config.js';
 import type { Database } from './db/database.js';
 import { FieldCrypto } from './security/field-crypto.js';
 import { registerErrorHandling } from './http/errors.js';
+import { collectRouteTable, type RouteAccess } from './http/route-access.js';
 import { authPlugin } from './auth/auth.plugin.js';
 import { healthRoutes } from './http/health.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
@@ -41,6 +42,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Routes reachable without a session (health, login, docs). */
     public?: boolean;
+    /** What the route does with resident data, and an example request (see http/route-access.ts). */
+    access?: RouteAccess;
   }
 }
 
@@ -56,6 +59,7 @@ export async function buildApp(opts: { config: Config; database: Database; schem
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  collectRouteTable(app);
 
   app.decorate('deps', {
     config: opts.config,

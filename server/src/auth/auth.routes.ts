@@ -6,6 +6,7 @@ import { ErrorBody, HttpError, errorResponses } from '../http/errors.js';
 import { ROLES } from './actor.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { createSession, LOCKOUT_MINUTES, MAX_FAILED_LOGINS, revokeOtherSessions, revokeSession, SESSION_COOKIE } from './sessions.js';
+import { access } from '../http/route-access.js';
 
 export const CurrentUser = z.object({
   id: z.string().uuid(),
@@ -64,7 +65,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/login',
     {
-      config: { public: true, rateLimit: { max: 30, timeWindow: '1 minute' } },
+      config: { public: true, rateLimit: { max: 30, timeWindow: '1 minute' }, ...access('public') },
       schema: {
         tags: ['auth'],
         summary: 'Log in; sets an HTTP-only session cookie and returns a bearer token',
@@ -120,7 +121,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/logout',
-    { schema: { tags: ['auth'], summary: 'End this session', response: { 204: z.null(), 401: ErrorBody } } },
+    { config: access('session'), schema: { tags: ['auth'], summary: 'End this session', response: { 204: z.null(), 401: ErrorBody } } },
     async (request, reply) => {
       const ctx = careContext(request);
       await revokeSession(db, ctx.actor.sessionId);
@@ -132,13 +133,14 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/me',
-    { schema: { tags: ['auth'], summary: 'The logged-in user', response: { 200: CurrentUser, 401: ErrorBody } } },
+    { config: access('session'), schema: { tags: ['auth'], summary: 'The logged-in user', response: { 200: CurrentUser, 401: ErrorBody } } },
     async (request) => currentUser(careContext(request).actor.userId),
   );
 
   app.post(
     '/password',
     {
+      config: access('session'),
       schema: {
         tags: ['auth'],
         summary: 'Change own password; other sessions are ended',
