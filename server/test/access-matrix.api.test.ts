@@ -83,8 +83,6 @@ function basis(a: Actor, residentId: string): Basis | null {
   return null;
 }
 
-const relationship = (b: Basis | null) => b === 'care_team' || b === 'referral' || b === 'self';
-
 /** May this actor get a 2xx from a route of this kind about these residents (the subject first)? */
 function may(kind: AccessKind, a: Actor, residents: string[]): boolean {
   const care = CARE_ROLES.includes(a.role);
@@ -120,8 +118,10 @@ interface BuildSpec {
   relation: Relation;
   /** Actors who broke the glass (inside: unexpired; after: expired). */
   glassFor?: Actor[];
-  /** A namesake of this resident (same name, birth date, sex and phone, no national ID) in centre B's care. */
+  /** A namesake of this resident (same name, birth date, sex and phone, no national ID), in centre B's care unless `twinInCare`. */
   twinOf?: Known;
+  /** The namesake is in team A1's care (a duplicate its members may see). */
+  twinInCare?: boolean;
   /** World keys the example reads: extra rows are built only for those. */
   needs?: Set<string>;
   /** After termination, terminated by the caller through the API (the contract is built in force). */
@@ -151,10 +151,10 @@ async function buildResidents(specs: BuildSpec[]): Promise<Known[]> {
     const phone = twin?.phone ?? `139${String(n).padStart(8, '0')}`;
     const identity = resolveIdentity(nationalId ? { nationalId, phone } : { birthDate, sex: twin!.sex, phone }, f.crypto);
     const name = twin?.name ?? `矩阵${n}号`;
-    const homeInstitutionId = twin ? centreB : ['own_patient', 'other_team', 'after_termination'].includes(relation) ? centreA : centreB;
+    const homeInstitutionId = twin ? (spec.twinInCare ? centreA : centreB) : ['own_patient', 'other_team', 'after_termination'].includes(relation) ? centreA : centreB;
     const id = uuid();
     rows.resident.push({ id, name, sex: identity.sex, birth_date: identity.birthDate, ...identity.protectedColumns, home_institution_id: homeInstitutionId });
-    const team = twin ? B1 : ({ own_patient: A1, other_team: A2, after_termination: A1 } as Record<string, string>)[relation] ?? B1;
+    const team = twin ? (spec.twinInCare ? A1 : B1) : ({ own_patient: A1, other_team: A2, after_termination: A1 } as Record<string, string>)[relation] ?? B1;
     const gp = gpOf[team]!;
     const lapsed = relation === 'other_resident' && !twin;
     const terminated = relation === 'after_termination' && !twin && !spec.terminateLater;
@@ -381,8 +381,10 @@ beforeAll(async () => {
   more = await extendFixture(f);
   today = todayIso();
   teamOf = { [f.teams.teamA]: f.institutions.centreA, [more.teams.teamA2]: f.institutions.centreA, [f.teams.teamB]: f.institutions.centreB };
-  known.set(f.residents.residentA.id, { id: f.residents.residentA.id, nationalId: f.residents.residentA.nationalId, phone: f.residents.residentA.phone, name: f.residents.residentA.name, birthDate: '1958-03-12', sex: 'male', homeInstitutionId: f.institutions.centreA, contractTeam: f.teams.teamA, referral: null, breakGlass: new Set(), mergedInto: null, contractId: NO_ID, taskId: NO_ID });
-  known.set(f.residents.residentB.id, { id: f.residents.residentB.id, nationalId: f.residents.residentB.nationalId, phone: f.residents.residentB.phone, name: f.residents.residentB.name, birthDate: '1962-07-08', sex: 'male', homeInstitutionId: f.institutions.centreA, contractTeam: f.teams.teamB, referral: null, breakGlass: new Set(), mergedInto: null, contractId: NO_ID, taskId: NO_ID });
+  for (const r of [f.residents.residentA, f.residents.residentB]) {
+    const row = await db.selectFrom('resident as r').innerJoin('contract as c', 'c.resident_id', 'r.id').select(['r.sex', 'r.birth_date', 'r.home_institution_id', 'c.team_id', 'c.id']).where('r.id', '=', r.id).executeTakeFirstOrThrow();
+    known.set(r.id, { id: r.id, nationalId: r.nationalId, phone: r.phone, name: r.name, birthDate: row.birth_date, sex: row.sex as 'male' | 'female', homeInstitutionId: row.home_institution_id!, contractTeam: row.team_id, referral: null, breakGlass: new Set(), mergedInto: null, contractId: row.id, taskId: NO_ID });
+  }
   const usernames: Record<Role, string> = {
     gp: 'gp_a',
     health_manager: 'hm_a',
@@ -431,12 +433,14 @@ describe('access matrix: role × relation × route', () => {
     const all = [...actors.values()];
 
     // Reads run against one shared world: a resident per relation, each with a namesake elsewhere
-    // (same name, birth date and phone, no national ID) that no actor may see.
+    // (same name, birth date and phone, no national ID) that no actor may see; the own patient also
+    // with one in team A1's care (a duplicate its members see).
     const shared = new Map<Relation, Known>();
     const selfSubject = known.get(actors.get('resident')!.residentId!)!;
     for (const relation of RELATIONS) {
       const s = relation === 'self' ? selfSubject : await buildResident(relation, { terminateLater: true });
       await buildResident('other_centre', { twinOf: s });
+      if (relation === 'own_patient') await buildResident('own_patient', { twinOf: s, twinInCare: true });
       shared.set(relation, s);
     }
     // Termination and break-the-glass through the API, as they happen.
