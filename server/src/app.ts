@@ -15,6 +15,7 @@ import { FieldCrypto } from './security/field-crypto.js';
 import { frameworkErrors, registerErrorHandling } from './http/errors.js';
 import { loggerOptions } from './http/logging.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
+import { collectRouteTable, type RouteAccess } from './http/route-access.js';
 import { authPlugin } from './auth/auth.plugin.js';
 import { healthRoutes } from './http/health.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
@@ -44,6 +45,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Routes reachable without a session (health, login, docs). */
     public?: boolean;
+    /** What the route does with resident data, and an example request (see http/route-access.ts). */
+    access?: RouteAccess;
   }
 }
 
@@ -71,6 +74,7 @@ export async function buildApp(opts: {
   app.setSerializerCompiler(serializerCompiler);
   await registerSecurityHeaders(app);
   registerErrorHandling(app);
+  collectRouteTable(app);
 
   app.decorate('deps', {
     config: opts.config,

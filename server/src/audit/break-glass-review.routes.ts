@@ -6,6 +6,7 @@ import { conflict, errorResponses, notFound } from '../http/errors.js';
 import { sql } from 'kysely';
 import { contractInForce } from '../access/care-relationship.js';
 import { todayIso } from '../shared/dates.js';
+import { access } from '../http/route-access.js';
 
 /**
  * Every break-the-glass is flagged for review by both institutions: the administrator sees those
@@ -13,6 +14,7 @@ import { todayIso } from '../shared/dates.js';
  */
 export const breakGlassReviewRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/audit/break-glass', {
+    config: access('oversight', () => ({ query: { status: 'all' } })),
     schema: {
       tags: ['access'],
       summary: 'Break-the-glass accesses by this institution’s staff, for review',
@@ -87,6 +89,7 @@ export const breakGlassReviewRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/audit/break-glass/:id/review', {
+    config: access('oversight', (w) => ({ params: { id: w.breakGlassId }, body: { outcome: 'justified' } })),
     schema: {
       tags: ['access'],
       summary: 'Record the review of a break-the-glass access',

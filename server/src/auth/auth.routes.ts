@@ -8,6 +8,7 @@ import { ROLES } from './actor.js';
 import { claimAttempt, clearAttempts, MAX_FAILED_LOGINS, recordFailure, throttleKey } from './login-throttle.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.js';
 import { createSession, revokeOtherSessions, revokeSession, SESSION_COOKIE } from './sessions.js';
+import { access } from '../http/route-access.js';
 
 export const CurrentUser = z.object({
   id: z.string().uuid(),
@@ -77,7 +78,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/login',
     {
-      config: { public: true, rateLimit: AUTH_RATE_LIMIT },
+      config: { public: true, rateLimit: AUTH_RATE_LIMIT, ...access('public') },
       schema: {
         tags: ['auth'],
         summary: 'Log in; sets an HTTP-only session cookie and returns a bearer token',
@@ -122,7 +123,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/logout',
-    { schema: { tags: ['auth'], summary: 'End this session', response: { 204: z.null(), 401: ErrorBody } } },
+    { config: access('session'), schema: { tags: ['auth'], summary: 'End this session', response: { 204: z.null(), 401: ErrorBody } } },
     async (request, reply) => {
       const ctx = careContext(request);
       await revokeSession(db, ctx.actor.sessionId);
@@ -134,14 +135,14 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/me',
-    { schema: { tags: ['auth'], summary: 'The logged-in user', response: { 200: CurrentUser, 401: ErrorBody } } },
+    { config: access('session'), schema: { tags: ['auth'], summary: 'The logged-in user', response: { 200: CurrentUser, 401: ErrorBody } } },
     async (request) => currentUser(careContext(request).actor.userId),
   );
 
   app.post(
     '/password',
     {
-      config: { rateLimit: AUTH_RATE_LIMIT },
+      config: { rateLimit: AUTH_RATE_LIMIT, ...access('session') },
       schema: {
         tags: ['auth'],
         summary: 'Change own password; other sessions are ended. Wrong current passwords lock the account like log-in.',

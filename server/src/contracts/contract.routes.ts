@@ -5,6 +5,7 @@ import { careContext } from '../http/care-context.js';
 import { errorResponses } from '../http/errors.js';
 import { ResidentIdParams } from '../residents/resident.schemas.js';
 import { changeTeam, KEY_POPULATIONS, listContracts, renewContract, signContract, terminateContract } from './contract.service.js';
+import { access } from '../http/route-access.js';
 
 const ContractOut = z.object({
   id: z.string().uuid(),
@@ -17,6 +18,7 @@ const ContractId = z.strictObject({ contractId: z.string().uuid() });
 
 export const contractRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/service-packages', {
+    config: access('session'),
     schema: {
       tags: ['contracts'],
       summary: 'Service packages (free basic package and paid personalised packages)',
@@ -28,6 +30,7 @@ export const contractRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/contracts', {
+    config: access('starts-relationship', (w) => ({ body: { residentId: w.residentId, teamId: w.teamId, packageCode: 'basic' } })),
     schema: {
       tags: ['contracts'],
       summary: 'Sign a resident to a family-doctor team for one year',
@@ -43,6 +46,7 @@ export const contractRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request, reply) => reply.status(201).send(await signContract(careContext(request), request.body)));
 
   app.post('/contracts/:contractId/renew', {
+    config: access('resident-write', (w) => ({ params: { contractId: w.contractId }, body: {} })),
     schema: {
       tags: ['contracts'],
       summary: 'Renew for another year (from the old end date)',
@@ -53,6 +57,7 @@ export const contractRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request, reply) => reply.status(201).send(await renewContract(careContext(request), request.params.contractId, request.body)));
 
   app.post('/contracts/:contractId/terminate', {
+    config: access('resident-write', (w) => ({ params: { contractId: w.contractId }, body: { reason: '迁出本区' } })),
     schema: {
       tags: ['contracts'],
       summary: 'Terminate with a reason',
@@ -63,6 +68,7 @@ export const contractRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request) => terminateContract(careContext(request), request.params.contractId, request.body.reason));
 
   app.post('/contracts/:contractId/change-team', {
+    config: access('resident-write', (w) => ({ params: { contractId: w.contractId }, body: { teamId: w.otherTeamId, reason: '就近服务' } })),
     schema: {
       tags: ['contracts'],
       summary: 'Move the resident to another team (new contract from today)',
@@ -73,6 +79,7 @@ export const contractRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request, reply) => reply.status(201).send(await changeTeam(careContext(request), request.params.contractId, request.body)));
 
   app.get('/residents/:id/contracts', {
+    config: access('resident', (w) => ({ params: { id: w.residentId } })),
     schema: {
       tags: ['contracts'],
       summary: 'Contract history of a resident',

@@ -7,9 +7,11 @@ import { code } from '../http/schema-primitives.js';
 import { ResidentIdParams } from '../residents/resident.schemas.js';
 import { Classification, FollowUpForm, RecordedFollowUp } from './followup.schemas.js';
 import { previewFollowUp, recordFollowUp } from './followup.service.js';
+import { access } from '../http/route-access.js';
 
 export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/residents/:id/followups/classify', {
+    config: access('resident', (w) => ({ params: { id: w.residentId }, body: { programme: 'hypertension', visitDate: w.today, visitMode: 'clinic', sbp: 132, dbp: 84 } })),
     schema: {
       tags: ['follow-up'],
       summary: 'Classify a follow-up form as it is filled in (nothing is stored)',
@@ -20,6 +22,7 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request) => previewFollowUp(careContext(request), request.params.id, request.body));
 
   app.post('/residents/:id/followups', {
+    config: access('resident-write', (w) => ({ params: { id: w.residentId }, body: { programme: 'hypertension', visitDate: w.today, visitMode: 'clinic', sbp: 132, dbp: 84 } })),
     schema: {
       tags: ['follow-up'],
       summary: 'Record a hypertension or diabetes follow-up (随访服务记录表); classified by the national rules',
@@ -41,6 +44,7 @@ const Label = z.object({ code: z.string(), zh: z.string(), en: z.string() });
 /** Code lists the follow-up and assessment forms offer, with their labels (from the rules, not copied). */
 export const formOptionsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/forms/options', {
+    config: access('session'),
     schema: {
       tags: ['follow-up'],
       summary: 'Urgent symptoms per programme, self-care items and their allowed scores, visit classifications',

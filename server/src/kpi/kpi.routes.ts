@@ -7,6 +7,7 @@ import { todayIso } from '../shared/dates.js';
 import { addYears } from '../chronic/rules/age.js';
 import { INDICATORS, INDICATOR_CODES } from './indicators.js';
 import { computeKpis, drillDown, DRILL_SETS, KPI_LEVELS } from './kpi.service.js';
+import { access } from '../http/route-access.js';
 
 const Period = {
   level: z.enum(KPI_LEVELS).default('region'),
@@ -32,6 +33,7 @@ const Fraction = z.object({ numerator: z.number().int().nullable(), denominator:
 
 export const kpiRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/kpi/indicators', {
+    config: access('session'),
     schema: {
       tags: ['kpi'],
       summary: 'The KPI dictionary: names, numerators, denominators, targets',
@@ -40,6 +42,7 @@ export const kpiRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async () => ({ items: INDICATOR_CODES.map((code) => ({ code, ...INDICATORS[code] })) }));
 
   app.get('/kpi', {
+    config: access('aggregate', (w) => [{ query: {} }, { query: { level: 'team', id: w.teamId } }]),
     schema: {
       tags: ['kpi'],
       summary: 'KPIs for a period at region, institution, team or doctor level, broken down one level down',
@@ -68,6 +71,7 @@ export const kpiRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/kpi/residents', {
+    config: access('list', (w) => ({ query: { level: 'team', id: w.teamId, indicator: 'htn_standard_management', set: 'denominator' } })),
     schema: {
       tags: ['kpi'],
       summary: 'Drill down: the residents behind an indicator (team or doctor level, care team only)',

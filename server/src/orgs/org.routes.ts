@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses } from '../http/errors.js';
 import { careContext } from '../http/care-context.js';
+import { access } from '../http/route-access.js';
 
 const Institution = z.object({
   id: z.string().uuid(),
@@ -18,6 +19,7 @@ export const orgRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/institutions',
     {
+      config: access('session'),
       schema: {
         tags: ['organisation'],
         summary: 'Institutions of the region with their family-doctor teams',

@@ -6,9 +6,11 @@ import { errorResponses } from '../http/errors.js';
 import { ResidentIdParams } from '../residents/resident.schemas.js';
 import { EnrolBody, ScreeningBody, ScreeningResult, SelfCareBody } from './programme.schemas.js';
 import { completeScheduledVisit, enrol, recordScreening, recordSelfCareAssessment } from './programme.service.js';
+import { access } from '../http/route-access.js';
 
 export const programmeRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/residents/:id/enrolments', {
+    config: access('resident-write', (w) => ({ params: { id: w.residentId }, body: { programme: 'diabetes', icd10: 'E11.9', diagnosedOn: w.today } })),
     schema: {
       tags: ['programmes'],
       summary: 'Enrol in hypertension, diabetes, elderly, child or maternal management',
@@ -22,6 +24,7 @@ export const programmeRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request, reply) => reply.status(201).send(await enrol(careContext(request), request.params.id, request.body)));
 
   app.post('/residents/:id/screenings', {
+    config: access('resident-write', (w) => ({ params: { id: w.residentId }, body: { kind: 'bp', measuredOn: w.today, sbp: 128, dbp: 82 } })),
     schema: {
       tags: ['programmes'],
       summary: 'Record a BP or fasting-glucose screening; returns the confirmation status',
@@ -32,6 +35,7 @@ export const programmeRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request, reply) => reply.status(201).send(await recordScreening(careContext(request), request.params.id, request.body)));
 
   app.post('/residents/:id/self-care-assessments', {
+    config: access('resident-write', (w) => ({ params: { id: w.residentId }, body: { assessedOn: w.today, eating: 0, grooming: 0, dressing: 0, toileting: 0, moving: 0 } })),
     schema: {
       tags: ['programmes'],
       summary: '老年人生活自理能力评估 (five items, total 0–37)',
@@ -42,6 +46,7 @@ export const programmeRoutes: FastifyPluginAsyncZod = async (app) => {
   }, async (request, reply) => reply.status(201).send(await recordSelfCareAssessment(careContext(request), request.params.id, request.body)));
 
   app.post('/residents/:id/tasks/:taskId/complete', {
+    config: access('resident-write', (w) => ({ params: { id: w.residentId, taskId: w.taskId }, body: { doneOn: w.today } })),
     schema: {
       tags: ['programmes'],
       summary: 'Mark a scheduled key-population visit done',

@@ -7,6 +7,7 @@ import { badRequest, conflict, errorResponses, forbidden, notFound } from '../ht
 import { ResidentIdParams } from '../residents/resident.schemas.js';
 import { calendarDate, clinicalDate, clinicalDateTime, dateTime, endNotBefore, text } from '../http/schema-primitives.js';
 import { VITAL_SIGNS, VITAL_SIGN_CODES } from './vital-signs.js';
+import { access } from '../http/route-access.js';
 
 const isoDate = clinicalDate();
 const isoDateTime = clinicalDateTime();
@@ -84,7 +85,9 @@ async function insertEntry(ctx: CareContext, residentId: string, table: EntryTab
 export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/residents/:id/conditions',
-    { schema: { tags: ['record'], summary: 'Add a diagnosis (ICD-10)', params: ResidentIdParams, body: ConditionBody, response: created } },
+    {
+      config: access('resident-write', (w) => ({ params: { id: w.residentId }, body: { icd10: 'I10', display: '原发性高血压', diagnosedOn: w.today } })),
+      schema: { tags: ['record'], summary: 'Add a diagnosis (ICD-10)', params: ResidentIdParams, body: ConditionBody, response: created } },
     async (request, reply) => {
       const b = request.body;
       const out = await insertEntry(careContext(request), request.params.id, 'condition', {
@@ -101,7 +104,9 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/residents/:id/encounters',
-    { schema: { tags: ['record'], summary: 'Add an encounter', params: ResidentIdParams, body: EncounterBody, response: created } },
+    {
+      config: access('resident-write', (w) => ({ params: { id: w.residentId }, body: { kind: 'outpatient', startedAt: `${w.today}T00:00:00+08:00` } })),
+      schema: { tags: ['record'], summary: 'Add an encounter', params: ResidentIdParams, body: EncounterBody, response: created } },
     async (request, reply) => {
       const b = request.body;
       const out = await insertEntry(careContext(request), request.params.id, 'encounter', {
@@ -120,7 +125,9 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/residents/:id/observations',
-    { schema: { tags: ['record'], summary: 'Add a measurement (LOINC code, UCUM unit)', params: ResidentIdParams, body: ObservationBody, response: created } },
+    {
+      config: access('resident-write', (w) => ({ params: { id: w.residentId }, body: { loinc: '8867-4', value: 72, unit: '/min', effectiveAt: `${w.today}T00:00:00+08:00` } })),
+      schema: { tags: ['record'], summary: 'Add a measurement (LOINC code, UCUM unit)', params: ResidentIdParams, body: ObservationBody, response: created } },
     async (request, reply) => {
       const b = request.body;
       const sign = VITAL_SIGNS[b.loinc];
@@ -140,7 +147,9 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/residents/:id/medications',
-    { schema: { tags: ['record'], summary: 'Add a medication', params: ResidentIdParams, body: MedicationBody, response: created } },
+    {
+      config: access('resident-write', (w) => ({ params: { id: w.residentId }, body: { drugName: '氨氯地平', startDate: w.today } })),
+      schema: { tags: ['record'], summary: 'Add a medication', params: ResidentIdParams, body: MedicationBody, response: created } },
     async (request, reply) => {
       const b = request.body;
       const out = await insertEntry(careContext(request), request.params.id, 'medication', {
@@ -159,7 +168,9 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/residents/:id/immunizations',
-    { schema: { tags: ['record'], summary: 'Add an immunisation', params: ResidentIdParams, body: ImmunizationBody, response: created } },
+    {
+      config: access('resident-write', (w) => ({ params: { id: w.residentId }, body: { vaccineCode: 'FLU', vaccineName: '流感疫苗', occurredOn: w.today } })),
+      schema: { tags: ['record'], summary: 'Add an immunisation', params: ResidentIdParams, body: ImmunizationBody, response: created } },
     async (request, reply) => {
       const b = request.body;
       const out = await insertEntry(careContext(request), request.params.id, 'immunization', {
@@ -176,6 +187,7 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/residents/:id/entries/:table/:entryId/cancel',
     {
+      config: access('resident-write', (w) => ({ params: { id: w.residentId, table: w.entry.table, entryId: w.entry.id }, body: { reason: '录入错误' } })),
       schema: {
         tags: ['record'],
         summary: 'Cancel (注销) a confirmed entry with a reason; it stays in the record, struck through',

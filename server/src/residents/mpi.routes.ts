@@ -6,6 +6,7 @@ import { careContext, RESIDENT_ENTRY_TABLES, type CareContext } from '../http/ca
 import { badRequest, conflict, errorResponses, notFound } from '../http/errors.js';
 import { DuplicateCandidate, ResidentIdParams } from './resident.schemas.js';
 import { findDuplicateCandidates } from './duplicates.js';
+import { access } from '../http/route-access.js';
 
 type OwnedTable = (typeof RESIDENT_ENTRY_TABLES)[number];
 type MovedEntries = { table: OwnedTable; ids: string[] }[];
@@ -68,7 +69,7 @@ async function mergeResidents(ctx: CareContext, a: string, b: string, reason: st
 async function unmerge(ctx: CareContext, mergeId: string, reason: string) {
   ctx.requireClinical('Unmerging records');
   const survivorId = await ctx.ownerOf('resident_merge', mergeId);
-  return ctx.writeForResidents([survivorId], { action: 'unmerge', resource: 'resident', reason, detail: { mergeId } }, async (trx) => {
+  return ctx.writeForResident(survivorId, { action: 'unmerge', resource: 'resident', reason, detail: { mergeId } }, async (trx, basis) => {
     const merge = await trx.selectFrom('resident_merge').selectAll().where('id', '=', mergeId).forUpdate().executeTakeFirstOrThrow();
     if (merge.unmerged_at) throw conflict('Already unmerged', 'already_unmerged');
     for (const { table, ids } of merge.moved_entries as MovedEntries) {
@@ -88,7 +89,8 @@ async function unmerge(ctx: CareContext, mergeId: string, reason: string) {
       .where('id', '=', mergeId)
       .where('unmerged_at', 'is', null)
       .execute();
-    await ctx.audit({ action: 'unmerge', resource: 'resident', residentId: merge.merged_id, reason, detail: { mergeId } }, trx);
+    // The restored record is shown on the survivor's basis (it was part of that record until now).
+    await ctx.audit({ action: 'unmerge', resource: 'resident', residentId: merge.merged_id, reason, accessBasis: basis, detail: { mergeId } }, trx);
     return { survivorId: merge.survivor_id, restoredId: merge.merged_id };
   });
 }
@@ -130,6 +132,7 @@ export const mpiRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/residents/:id/duplicates',
     {
+      config: access('resident', (w) => ({ params: { id: w.residentId } })),
       schema: {
         tags: ['master index'],
         summary: 'Probable duplicates of this resident (name + birth date + sex + phone, scored)',
@@ -151,6 +154,7 @@ export const mpiRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/mpi/merges',
     {
+      config: access('resident-write', (w) => ({ body: { residentA: w.residentId, residentB: w.partnerId, reason: '同一人的两份档案' } })),
       schema: {
         tags: ['master index'],
         summary: 'Merge two records of one person into the earlier one, with provenance',
@@ -175,6 +179,7 @@ export const mpiRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/mpi/merges/:mergeId/unmerge',
     {
+      config: access('resident-write', (w) => ({ params: { mergeId: w.mergeId }, body: { reason: '误合并，两人不同' } })),
       schema: {
         tags: ['master index'],
         summary: 'Undo a merge: the entries that moved go back to the restored record',
@@ -189,6 +194,7 @@ export const mpiRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/mpi/residents/:id/identity-corrections',
     {
+      config: access('oversight', (w) => ({ params: { id: w.residentId }, body: { field: 'national_id', reason: '身份证号录入错误' } })),
       schema: {
         tags: ['master index'],
         summary: 'Administrator: record that the national ID on this record was entered in error (it leaves the record, kept with the reason)',

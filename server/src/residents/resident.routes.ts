@@ -25,12 +25,15 @@ import {
   updateBasicInfo,
 } from './resident.service.js';
 import { residentTimeline } from '../records/timeline.js';
+import { access } from '../http/route-access.js';
 
 
 export const residentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/residents',
     {
+      // An exact identifier identifies; a name browses within the care relationship (a list).
+      config: access('identify', (w) => [{ query: { q: w.nationalId } }, { query: { q: w.phone } }, { query: { q: w.name }, kind: 'list' }]),
       schema: {
         tags: ['residents'],
         summary: 'Search the master index by national ID, phone, other identifier or name',
@@ -44,6 +47,11 @@ export const residentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/residents',
     {
+      // The same person's demographics (possible duplicates are listed), and an ID already on file (409).
+      config: access('starts-relationship', (w) => [
+        { body: { name: w.name, birthDate: w.birthDate, sex: w.sex, phone: w.phone } },
+        { body: { name: w.name, nationalId: w.nationalId } },
+      ]),
       schema: {
         tags: ['residents'],
         summary: 'Register a resident (national ID validated per GB 11643, stored encrypted)',
@@ -57,6 +65,7 @@ export const residentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/residents/:id',
     {
+      config: access('resident', (w) => ({ params: { id: w.residentId } })),
       schema: {
         tags: ['residents'],
         summary: 'The resident record (basic information, care team, conditions, programmes)',
@@ -70,6 +79,7 @@ export const residentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/residents/:id/basic-info',
     {
+      config: access('resident-write', (w) => ({ params: { id: w.residentId }, body: { basicInfo: { occupation: '教师' }, reason: '核对更正' } })),
       schema: {
         tags: ['residents'],
         summary: 'Replace the basic information (个人基本信息表) with a reason; the previous version is kept in the change log',
@@ -87,6 +97,7 @@ export const residentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/residents/:id/timeline',
     {
+      config: access('resident', (w) => ({ params: { id: w.residentId } })),
       schema: {
         tags: ['residents'],
         summary: 'Everything in the record from every institution, newest first',
@@ -101,6 +112,7 @@ export const residentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/residents/:id/break-glass',
     {
+      config: access('break-glass', (w) => ({ params: { id: w.residentId }, body: { reason: '患者昏迷送来急诊，需查看既往病史' } })),
       schema: {
         tags: ['access'],
         summary: 'Emergency access without a care relationship; the reason is audited and flagged for review',
@@ -116,6 +128,7 @@ export const residentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/residents/:id/access-log',
     {
+      config: access('resident', (w) => ({ params: { id: w.residentId } })),
       schema: {
         tags: ['access'],
         summary: 'Who accessed this record, when and why (residents see their own)',
@@ -147,6 +160,7 @@ export const residentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/residents/:id/emergency-notes',
     {
+      config: access('emergency-note', (w) => ({ params: { id: w.residentId }, body: { note: '急诊处理：吸氧，监护' } })),
       schema: {
         tags: ['access'],
         summary: 'The emergency note of a break-the-glass access (an emergency encounter tied to it); the one write break-the-glass allows',

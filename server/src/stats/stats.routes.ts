@@ -6,6 +6,7 @@ import { errorResponses } from '../http/errors.js';
 import { contractInForce } from '../access/care-relationship.js';
 import { todayIso } from '../shared/dates.js';
 import { safeCount, SMALL_CELL_LIMIT } from '../access/small-cells.js';
+import { access } from '../http/route-access.js';
 
 const suppress = safeCount;
 const Cell = z.number().int().nullable().describe(`null when 1–${SMALL_CELL_LIMIT - 1} residents (suppressed)`);
@@ -18,6 +19,7 @@ export const statsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/stats/overview',
     {
+      config: access('aggregate', () => ({})),
       schema: {
         tags: ['statistics'],
         summary: 'Region overview: residents by institution, sex, age band and managed condition (aggregates only)',

@@ -3,11 +3,13 @@ import { z } from 'zod';
 import { careContext } from '../http/care-context.js';
 import { errorResponses } from '../http/errors.js';
 import { teamWorklist, WORKLIST_BUCKETS, WORKLIST_SORTS } from './worklist.service.js';
+import { access } from '../http/route-access.js';
 
 const Counts = z.object({ due_this_week: z.number().int(), overdue: z.number().int(), urgent: z.number().int(), open: z.number().int(), referred_back: z.number().int() });
 
 export const worklistRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/worklist', {
+    config: access('list', (w) => [{ query: { teamId: w.teamId } }, { query: { teamId: w.teamId, bucket: 'open' } }]),
     schema: {
       tags: ['worklists'],
       summary: 'A team’s (or member’s) due, overdue, urgent and referred-back work',

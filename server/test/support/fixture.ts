@@ -91,3 +91,34 @@ export async function login(app: FastifyInstance, username: string, password = P
   const cookie = res.cookies.find((c) => c.name === 'kl_session');
   return { authorization: `Bearer ${token}`, cookie: `kl_session=${cookie?.value}` };
 }
+
+/**
+ * More of the organisation, for tests that go through every role: a second team in centre A, the
+ * rest of team A (nurse, public health), a referral coordinator at the hospital, an insurance
+ * bureau with its administrator, and a way to give a resident a log-in.
+ */
+export async function extendFixture(f: Awaited<ReturnType<typeof createFixture>>) {
+  const { db } = f;
+  const { password_hash } = await db.selectFrom('app_user').select('password_hash').where('id', '=', f.users.gpA).executeTakeFirstOrThrow();
+  const user = async (username: string, role: Role, institution_id: string | null, team?: { id: string; role: string }, resident_id: string | null = null) => {
+    const id = (await db.insertInto('app_user').values({ username, role, display_name: username, institution_id, password_hash, resident_id }).returning('id').executeTakeFirstOrThrow()).id;
+    if (team) await db.insertInto('team_member').values({ team_id: team.id, user_id: id, team_role: team.role }).execute();
+    return id;
+  };
+  const insurance = (
+    await db.insertInto('institution').values({ code: 'INS-1', name: '医疗保障局', name_en: 'Healthcare Security Bureau', kind: 'insurance_bureau', region_code: '330106' }).returning('id').executeTakeFirstOrThrow()
+  ).id;
+  const teamA2 = (await db.insertInto('team').values({ institution_id: f.institutions.centreA, name: '甲二团队', name_en: 'A2' }).returning('id').executeTakeFirstOrThrow()).id;
+  const gpA2 = await user('gp_a2', 'gp', f.institutions.centreA, { id: teamA2, role: 'gp' });
+  const nurseA = await user('nurse_a', 'nurse', f.institutions.centreA, { id: f.teams.teamA, role: 'nurse' });
+  const phA = await user('ph_a', 'public_health', f.institutions.centreA, { id: f.teams.teamA, role: 'public_health' });
+  const coordinator = await user('coord_h', 'referral_coordinator', f.institutions.hospital);
+  const insuranceAdmin = await user('ins_admin', 'insurance_admin', insurance);
+  return {
+    institutions: { insurance },
+    teams: { teamA2 },
+    users: { gpA2, nurseA, phA, coordinator, insuranceAdmin },
+    /** A resident's own log-in (the portal). */
+    residentUser: (username: string, residentId: string) => user(username, 'resident', null, undefined, residentId),
+  };
+}
