@@ -15,6 +15,7 @@ import * as m0005 from './migrations/0005_identifier_lookup.js';
 import * as m0006 from './migrations/0006_worklist_indexes.js';
 import * as m0007 from './migrations/0007_kpi_covering_indexes.js';
 import * as m0008 from './migrations/0008_resident_activity.js';
+import * as m0013 from './migrations/0013_sterile_supply.js';
 
 /** Versioned migrations, in order. A new file is appended here; applied ones are never edited. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_worklist_indexes': m0006,
   '0007_kpi_covering_indexes': m0007,
   '0008_resident_activity': m0008,
+  '0013_sterile_supply': m0013,
 };
 
 // DATE columns are calendar dates, not instants: keep them as 'YYYY-MM-DD' strings end to end.
