@@ -455,6 +455,7 @@ export interface SsBatch {
   sterilised_on: string;
   steriliser_id: string;
   temperature_c: Numeric | null;
+  test_cycle: Generated<boolean>;
 }
 
 export interface SsBdTest {

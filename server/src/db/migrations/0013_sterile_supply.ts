@@ -259,6 +259,8 @@ CREATE TABLE ss_batch (
   cycle_no integer NOT NULL CHECK (cycle_no >= 1),
   contains_implant boolean NOT NULL DEFAULT false,
   bi_required boolean NOT NULL DEFAULT false,
+  -- A test cycle (e.g. the 3 biological indicators that requalify a blocked steriliser) carries no packs, is never released.
+  test_cycle boolean NOT NULL DEFAULT false,
   status text NOT NULL DEFAULT 'loading' CHECK (status IN ('loading','completed','released','failed')),
   temperature_c numeric(5,1),
   pressure_kpa numeric(6,1),
@@ -273,7 +275,7 @@ CREATE TABLE ss_batch (
   UNIQUE (department_id, batch_no),
   UNIQUE (steriliser_id, sterilised_on, cycle_no),
   CHECK (status NOT IN ('completed','released') OR physical_pass IS NOT NULL),
-  CHECK (status <> 'released' OR (physical_pass AND released_by IS NOT NULL))
+  CHECK (status <> 'released' OR (physical_pass AND released_by IS NOT NULL AND NOT test_cycle))
 );
 CREATE INDEX ss_batch_order_idx ON ss_batch(steriliser_id, sterilised_on, cycle_no);
 
@@ -333,7 +335,7 @@ CREATE TABLE ss_pack (
   CHECK ((pack_type_id IS NULL) <> (reprocess_item_id IS NULL)),
   CHECK (expires_on > sterilised_on),
   -- The rule of issue: never after expiry, never without a passing external chemical indicator.
-  CONSTRAINT ss_pack_issuable CHECK (issued_on IS NULL OR (issued_on >= sterilised_on AND issued_on <= expires_on AND chemical_external = 'pass')),
+  CONSTRAINT ss_pack_issuable CHECK (issued_on IS NULL OR (issued_on >= sterilised_on AND issued_on <= expires_on AND chemical_external IS NOT DISTINCT FROM 'pass')),
   CHECK (status NOT IN ('issued','used') OR (issued_on IS NOT NULL AND issued_centre_id IS NOT NULL AND issued_stop_id IS NOT NULL)),
   CHECK (status <> 'used' OR used_on IS NOT NULL)
 );
