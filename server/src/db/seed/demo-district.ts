@@ -29,6 +29,7 @@ import { ChronicChain, cst, type EnrolmentSummary, type MedicationLine, type Vis
 import { ATORVASTATIN, CONDITIONS, DM_DRUGS, HTN_DRUGS, type ConditionCode, type Drug } from './catalogues.js';
 import { generateDistrict, regionExists, STAFF_PASSWORD, type GenerateResult } from './district-generator.js';
 import type { DistrictOrg, HospitalOrg, StaffOverrides, TeamOrg } from './organisation.js';
+import { seedSterileSupply, STERILE_SUPPLY_LOGINS } from './sterile-supply.js';
 
 export interface DemoLogin {
   username: string;
@@ -138,9 +139,10 @@ export async function seedDemoDistrict(
   crypto: FieldCrypto,
   opts: SeedDemoOptions = {},
 ): Promise<{ created: boolean; logins: DemoLogin[]; generated?: GenerateResult }> {
-  const logins = [...DEMO_LOGINS];
-  if (await regionExists(db)) return { created: false, logins };
+  const logins = [...DEMO_LOGINS, ...STERILE_SUPPLY_LOGINS];
   const log = opts.log ?? (() => {});
+  const sterileSupply = async () => seedSterileSupply(db, crypto, { today: opts.today, passwordHash: await hashPassword(DEMO_PASSWORD), log });
+  if (await regionExists(db)) return (await sterileSupply(), { created: false, logins });
   const envCount = Number(process.env.KANGLIAN_DEMO_RESIDENTS);
   const residents =
     opts.residents ??
@@ -167,6 +169,7 @@ export async function seedDemoDistrict(
       },
     });
   const generated = residents <= ATOMIC_LIMIT ? await db.transaction().execute((trx) => run(trx, false)) : await run(db, true);
+  await sterileSupply();
   return { created: true, logins, generated };
 }
 
