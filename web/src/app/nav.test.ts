@@ -13,8 +13,15 @@ describe('navigation', () => {
   it('gives the clinical team its worklist and everyone on staff the KPIs', () => {
     expect(navItemsFor('health_manager').map((i) => i.path)).toEqual(['/worklist', '/residents', '/kpi']);
     expect(navItemsFor('institution_admin').map((i) => i.path)).toEqual(['/residents', '/kpi']);
-    expect(navItemsFor('commission_admin').map((i) => i.path)).toEqual(['/kpi']);
+    expect(navItemsFor('commission_admin').map((i) => i.path)).toEqual(['/kpi', '/sterile-supply/kpi']);
     expect(navItemsFor('insurance_admin').map((i) => i.path)).toEqual(['/kpi']);
+  });
+
+  it('gives the sterile supply roles their own pages', () => {
+    expect(navItemsFor('cssd_staff').map((i) => i.path)).toEqual(['/sterile-supply', '/sterile-supply/run', '/sterile-supply/kpi']);
+    expect(navItemsFor('cssd_run_nurse').map((i) => i.path)).toEqual(['/sterile-supply/run']);
+    expect(navItemsFor('cssd_centre_nurse').map((i) => i.path)).toEqual(['/sterile-supply/centre', '/sterile-supply/kpi']);
+    expect(activeNavPath('/sterile-supply/run', navItemsFor('cssd_staff'))).toBe('/sterile-supply/run');
   });
 
   it('highlights the owning entry for nested paths', () => {
@@ -42,6 +49,8 @@ describe('after log-in', () => {
     expect(homePathFor(user('resident', 'r1'))).toBe('/residents/r1');
     expect(homePathFor(user('commission_admin'))).toBe('/kpi');
     expect(homePathFor(user('insurance_admin'))).toBe('/kpi');
+    expect(homePathFor(user('cssd_run_nurse'))).toBe('/sterile-supply/run');
+    expect(homePathFor(user('cssd_centre_nurse'))).toBe('/sterile-supply/centre');
   });
 
   it('follows only same-site next paths', () => {

@@ -27,11 +27,19 @@ export const RECORD_ROLES: readonly Role[] = [
 /** Roles that deliver care in family-doctor teams (worklists, follow-ups, drill-down to residents). */
 export const CLINICAL_ROLES: readonly Role[] = ['gp', 'health_manager', 'public_health', 'nurse', 'specialist', 'referral_coordinator'];
 
+/** The care KPIs: care staff and administrators (the sterile supply roles have their own KPI page). */
+const KPI_ROLES: readonly Role[] = [...RECORD_ROLES, 'commission_admin', 'insurance_admin'];
+
 export const NAV_ITEMS: NavItem[] = [
   { path: '/worklist', labelKey: 'nav.worklist', roles: CLINICAL_ROLES },
   { path: '/residents', labelKey: 'nav.residents', roles: RECORD_ROLES },
   // KPIs: every member of staff and the administrators (aggregates only for the latter).
-  { path: '/kpi', labelKey: 'nav.kpi' },
+  { path: '/kpi', labelKey: 'nav.kpi', roles: KPI_ROLES },
+  // Central sterile supply: the department, the run nurse's phone view, the centre's stock and requests, its KPIs.
+  { path: '/sterile-supply', labelKey: 'nav.sterileSupply', roles: ['cssd_staff'] },
+  { path: '/sterile-supply/run', labelKey: 'nav.sterileRun', roles: ['cssd_run_nurse', 'cssd_staff'] },
+  { path: '/sterile-supply/centre', labelKey: 'nav.sterileCentre', roles: ['cssd_centre_nurse'] },
+  { path: '/sterile-supply/kpi', labelKey: 'nav.sterileKpi', roles: ['cssd_staff', 'cssd_centre_nurse', 'commission_admin'] },
 ];
 
 export function navItemsFor(role: Role): NavItem[] {

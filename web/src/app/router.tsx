@@ -19,6 +19,12 @@ export const protectedRoutes: RouteObject[] = [
   },
   { path: 'worklist', lazy: async () => ({ Component: (await import('../features/worklist/worklist.page')).default }) },
   { path: 'kpi', lazy: async () => ({ Component: (await import('../features/kpi/kpi.page')).default }) },
+  // Central sterile supply (features/sterile-supply).
+  { path: 'sterile-supply', lazy: async () => ({ Component: (await import('../features/sterile-supply/department.page')).default }) },
+  { path: 'sterile-supply/run', lazy: async () => ({ Component: (await import('../features/sterile-supply/run.page')).default }) },
+  { path: 'sterile-supply/centre', lazy: async () => ({ Component: (await import('../features/sterile-supply/centre.page')).default }) },
+  { path: 'sterile-supply/kpi', lazy: async () => ({ Component: (await import('../features/sterile-supply/kpi.page')).default }) },
+  { path: 'sterile-supply/trace/:label', lazy: async () => ({ Component: (await import('../features/sterile-supply/trace.page')).default }) },
   { path: '*', lazy: async () => ({ Component: (await import('./NotFound.page')).default }) },
 ];
 

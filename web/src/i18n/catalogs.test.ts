@@ -8,6 +8,16 @@ import { DIABETES_ICD10, ENROL_PROGRAMMES, HYPERTENSION_ICD10, KEY_POPULATIONS }
 import { ADHERENCES, ADVERSE_REACTIONS, CLASSIFICATIONS, HYPOGLYCAEMIA, LEVELS3, SALT_INTAKES, VISIT_MODES } from '../features/followup/followup.types';
 import { KPI_LEVELS } from '../features/kpi/kpi.types';
 import { WORKLIST_BUCKETS, WORKLIST_PROGRAMMES, WORKLIST_SORTS } from '../features/worklist/worklist.types';
+import {
+  BATCH_STATUSES,
+  COLLECTION_STATUSES,
+  ISSUE_CHECKS,
+  MATERIALS,
+  METHODS,
+  PACK_STATUSES,
+  RUN_STATUSES,
+  STOP_STEPS,
+} from '../features/sterile-supply/sterile-supply.types';
 
 type Catalog = { [key: string]: string | Catalog };
 
@@ -108,6 +118,19 @@ describe('i18n catalogs', () => {
       ...KPI_LEVELS.flatMap((l) => [`kpi.levels.${l}`, `kpi.choose.${l}`]),
       ...['numerator', 'denominator', 'gap'].map((s) => `kpi.drill.${s}`),
       ...['met', 'missed'].map((s) => `kpi.targetStatus.${s}`),
+      // Central sterile supply.
+      ...['cssd_staff', 'cssd_run_nurse', 'cssd_centre_nurse'].map((s) => `roles.${s}`),
+      ...STOP_STEPS.map((s) => `sterileSupply.steps.${s}`),
+      ...COLLECTION_STATUSES.map((s) => `sterileSupply.collection.${s}`),
+      ...PACK_STATUSES.map((s) => `sterileSupply.packStatus.${s}`),
+      ...MATERIALS.map((s) => `sterileSupply.materials.${s}`),
+      ...METHODS.map((s) => `sterileSupply.methods.${s}`),
+      ...BATCH_STATUSES.map((s) => `sterileSupply.batchStatus.${s}`),
+      ...RUN_STATUSES.map((s) => `sterileSupply.runStatus.${s}`),
+      ...ISSUE_CHECKS.map((s) => `sterileSupply.checks.${s}`),
+      ...['pass', 'fail', 'none'].map((s) => `sterileSupply.result.${s}`),
+      ...['open', 'fulfilled', 'cancelled'].map((s) => `sterileSupply.requestStatus.${s}`),
+      ...['in_service', 'blocked'].map((s) => `sterileSupply.steriliserStatus.${s}`),
     ];
     expect(need.filter((k) => !baseKeys.has(k))).toEqual([]);
   });

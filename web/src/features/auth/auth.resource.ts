@@ -77,6 +77,9 @@ export function useLogout() {
 export function homePathFor(user: CurrentUser): string {
   if (user.role === 'resident' && user.residentId) return `/residents/${user.residentId}`;
   if (user.role === 'commission_admin' || user.role === 'insurance_admin') return '/kpi';
+  if (user.role === 'cssd_staff') return '/sterile-supply';
+  if (user.role === 'cssd_run_nurse') return '/sterile-supply/run';
+  if (user.role === 'cssd_centre_nurse') return '/sterile-supply/centre';
   return '/residents';
 }
 
