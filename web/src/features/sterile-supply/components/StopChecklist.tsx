@@ -110,15 +110,16 @@ function CountForm({ stop, kind, onDone, onError }: { stop: Stop; kind: 'reproce
             {l.name} <Typography.Text type="secondary">{l.spec}</Typography.Text>
             <div className="kl-ss-count-slip">{t('sterileSupply.run.onSlip', { n: l.quantity })}</div>
           </div>
-          <InputNumber
-            min={0}
-            max={1000}
-            inputMode="numeric"
-            value={counts[i]}
-            aria-label={t('sterileSupply.run.counted', { name: l.name })}
-            onChange={(v) => setCounts((c) => c.map((x, j) => (j === i ? (typeof v === 'number' ? v : null) : x)))}
-            data-testid={`count-input-${kind}-${i}`}
-          />
+          <div data-testid={`count-input-${kind}-${i}`}>
+            <InputNumber
+              min={0}
+              max={1000}
+              inputMode="numeric"
+              value={counts[i]}
+              aria-label={t('sterileSupply.run.counted', { name: l.name })}
+              onChange={(v) => setCounts((c) => c.map((x, j) => (j === i ? (typeof v === 'number' ? v : null) : x)))}
+            />
+          </div>
           <Switch
             checked={intact[i]}
             checkedChildren={t('sterileSupply.run.intact')}
@@ -161,7 +162,9 @@ function IssueForm({ stop, onDone, onError }: { stop: Stop; onDone: () => void; 
       <Descriptions size="small" column={1} bordered>
         {lines.map((l, i) => (
           <Descriptions.Item key={l.packTypeId} label={l.packName}>
-            <InputNumber min={0} max={100} value={quantities[i]} onChange={(v) => setQuantities((q) => q.map((x, j) => (j === i ? (typeof v === 'number' ? v : 0) : x)))} data-testid={`issue-qty-${i}`} />
+            <div data-testid={`issue-qty-${i}`}>
+              <InputNumber min={0} max={100} value={quantities[i]} onChange={(v) => setQuantities((q) => q.map((x, j) => (j === i ? (typeof v === 'number' ? v : 0) : x)))} />
+            </div>
           </Descriptions.Item>
         ))}
       </Descriptions>
