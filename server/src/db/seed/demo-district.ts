@@ -114,6 +114,7 @@ export const DEMO_LOGINS: readonly DemoLogin[] = [
     description: '冯敏 · 示范区医疗保障局 (insurance bureau, aggregates only)',
   },
   { username: 'resident1', password: DEMO_PASSWORD, role: 'resident', description: '张建国 居民 (resident portal: his own record)' },
+  ...STERILE_SUPPLY_LOGINS,
 ];
 
 /** The fixed residents' identifiers (kept out of the generator's hands). */
@@ -139,9 +140,9 @@ export async function seedDemoDistrict(
   crypto: FieldCrypto,
   opts: SeedDemoOptions = {},
 ): Promise<{ created: boolean; logins: DemoLogin[]; generated?: GenerateResult }> {
-  const logins = [...DEMO_LOGINS, ...STERILE_SUPPLY_LOGINS];
+  const logins = [...DEMO_LOGINS];
   const log = opts.log ?? (() => {});
-  const sterileSupply = async () => seedSterileSupply(db, crypto, { today: opts.today, passwordHash: await hashPassword(DEMO_PASSWORD), log });
+  const sterileSupply = () => seedSterileSupply(db, crypto, { today: opts.today, password: DEMO_PASSWORD, log });
   if (await regionExists(db)) return (await sterileSupply(), { created: false, logins });
   const envCount = Number(process.env.KANGLIAN_DEMO_RESIDENTS);
   const residents =

@@ -17,6 +17,7 @@ import { createPackType, createSteriliser, setupDepartment } from '../../sterile
 import { countStep, createRequest, issueAtStop, planRun, putSlip, resolveDiscrepancy, tickStep, usePack } from '../../sterile-supply/loop.service.js';
 import { addPacks, createBatch, recordBdTest, recordBiTest, recordResults, releaseBatch } from '../../sterile-supply/sterilisation.service.js';
 import { Random } from './random.js';
+import { hashPassword } from '../../auth/passwords.js';
 import { STAFF_PASSWORD } from './district-generator.js';
 import { cst } from './care-history.js';
 import type { DemoLogin } from './demo-district.js';
@@ -41,11 +42,12 @@ function actor(u: { id: string; username: string; role: string; institution_id: 
   return { userId: u.id, username: u.username, role: u.role as Role, displayName: u.display_name, institutionId: u.institution_id, residentId: null, teamIds: [], sessionId: 'seed' };
 }
 
-export async function seedSterileSupply(db: Kysely<DB>, crypto: FieldCrypto, opts: { today?: string; passwordHash: string; log?: (m: string) => void }): Promise<boolean> {
+export async function seedSterileSupply(db: Kysely<DB>, crypto: FieldCrypto, opts: { today?: string | undefined; password: string; log?: (m: string) => void }): Promise<boolean> {
   const hospital = await db.selectFrom('institution').select(['id']).where('code', '=', '330106H002').executeTakeFirst();
   if (!hospital) return false;
   if (await db.selectFrom('ss_department').select('id').where('institution_id', '=', hospital.id).executeTakeFirst()) return false;
   const started = Date.now();
+  const passwordHash = await hashPassword(opts.password);
   const today = opts.today ?? todayIso();
   const rng = new Random(17);
   const centres = await db.selectFrom('institution').select(['id', 'name', 'code']).where('kind', '=', 'community_health_centre').orderBy('code').execute();
@@ -53,7 +55,7 @@ export async function seedSterileSupply(db: Kysely<DB>, crypto: FieldCrypto, opt
   const newUser = async (username: string, role: Role, displayName: string, institutionId: string) =>
     db
       .insertInto('app_user')
-      .values({ username, role, display_name: displayName, institution_id: institutionId, password_hash: opts.passwordHash })
+      .values({ username, role, display_name: displayName, institution_id: institutionId, password_hash: passwordHash })
       .returning(['id', 'username', 'role', 'institution_id', 'display_name'])
       .executeTakeFirstOrThrow();
   const staffU = await newUser('cssd1', 'cssd_staff', '黄丽', hospital.id);
