@@ -80,6 +80,7 @@ export interface Department {
   packTypes: PackType[];
   sterilisers: { id: string; code: string; name: string; method: string; status: string; passesSinceBlock: number }[];
   validityRules: { id: number; version: number; material: string; storeControlled: boolean | null; months: number | null; days: number | null; basis: string }[];
+  runNurses: { id: string; name: string }[];
 }
 
 export interface StockItem {
