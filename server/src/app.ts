@@ -30,6 +30,7 @@ import { followUpRoutes, formOptionsRoutes } from './followups/followup.routes.j
 import { worklistRoutes } from './worklists/worklist.routes.js';
 import { kpiRoutes } from './kpi/kpi.routes.js';
 import { breakGlassReviewRoutes } from './audit/break-glass-review.routes.js';
+import { sterileSupplyRoutes } from './sterile-supply/sterile-supply.routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -115,6 +116,7 @@ export async function buildApp(opts: {
   await app.register(worklistRoutes, { prefix: '/api' });
   await app.register(kpiRoutes, { prefix: '/api' });
   await app.register(breakGlassReviewRoutes, { prefix: '/api' });
+  await app.register(sterileSupplyRoutes, { prefix: '/api/sterile-supply' });
 
   await registerWebUi(app, opts.config.webDist);
   return app;

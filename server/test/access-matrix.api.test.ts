@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import type { DB } from '../src/db/schema.js';
-import type { Role } from '../src/auth/actor.js';
+import { ROLES as ALL_ROLES, type Role } from '../src/auth/actor.js';
 import { routeTable, type AccessKind, type ExampleWorld, type RouteExample, type RouteTableEntry } from '../src/http/route-access.js';
 import { makeNationalId } from '../src/residents/national-id.js';
 import { resolveIdentity } from '../src/residents/resident-identity.js';
@@ -19,7 +19,8 @@ import { createFixture, extendFixture, login } from './support/fixture.js';
 
 type Relation = 'own_patient' | 'other_team' | 'other_centre' | 'self' | 'other_resident' | 'after_termination' | 'inside_break_glass' | 'after_break_glass';
 const RELATIONS: Relation[] = ['own_patient', 'other_team', 'other_centre', 'self', 'other_resident', 'after_termination', 'inside_break_glass', 'after_break_glass'];
-const ROLES: Role[] = ['gp', 'health_manager', 'nurse', 'public_health', 'specialist', 'referral_coordinator', 'institution_admin', 'commission_admin', 'insurance_admin', 'resident'];
+/** Every role the server knows: a new role joins the matrix without editing this test. */
+const ROLES: Role[] = [...ALL_ROLES];
 /** Who delivers care (the oracle's own list, not the production one). */
 const CARE_ROLES: Role[] = ['gp', 'health_manager', 'nurse', 'public_health', 'specialist', 'referral_coordinator'];
 type Basis = 'care_team' | 'referral' | 'break_glass' | 'self' | 'identifier_match';
@@ -396,6 +397,9 @@ beforeAll(async () => {
     commission_admin: 'gov_admin',
     insurance_admin: 'ins_admin',
     resident: 'res_self',
+    cssd_staff: 'cssd_staff',
+    cssd_run_nurse: 'cssd_run_nurse',
+    cssd_centre_nurse: 'cssd_centre_nurse',
   };
   // The resident's own record (the self relation), contracted to centre B.
   const self = await buildResident('self');

@@ -8,6 +8,10 @@ export const STAFF_ROLES = [
   'institution_admin',
   'commission_admin',
   'insurance_admin',
+  // Central sterile supply (sterile-supply/): the department's staff, the run nurse of the van, the centre's nurse.
+  'cssd_staff',
+  'cssd_run_nurse',
+  'cssd_centre_nurse',
 ] as const;
 export const ROLES = ['resident', ...STAFF_ROLES] as const;
 export type Role = (typeof ROLES)[number];

@@ -457,6 +457,259 @@ export interface ServicePackage {
   name_en: string;
 }
 
+export interface SsBatch {
+  batch_no: string;
+  bi_required: Generated<boolean>;
+  contains_implant: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  created_by: string;
+  cycle_no: number;
+  department_id: string;
+  exposure_minutes: Numeric | null;
+  id: Generated<string>;
+  physical_pass: boolean | null;
+  pressure_kpa: Numeric | null;
+  released_at: Timestamp | null;
+  released_by: string | null;
+  results_at: Timestamp | null;
+  results_by: string | null;
+  status: Generated<string>;
+  sterilised_on: string;
+  steriliser_id: string;
+  temperature_c: Numeric | null;
+  test_cycle: Generated<boolean>;
+}
+
+export interface SsBdTest {
+  id: Generated<string>;
+  recorded_at: Generated<Timestamp>;
+  recorded_by: string;
+  result: string;
+  steriliser_id: string;
+  tested_on: string;
+}
+
+export interface SsBiTest {
+  batch_id: string;
+  id: Generated<string>;
+  read_on: string;
+  recorded_at: Generated<Timestamp>;
+  recorded_by: string;
+  result: string;
+  steriliser_id: string;
+}
+
+export interface SsCentre {
+  centre_id: string;
+  department_id: string;
+  planned_time: string;
+  route_name: string;
+  run_weekdays: number[];
+  stop_order: number;
+}
+
+export interface SsCountLine {
+  counted_quantity: number;
+  id: Generated<string>;
+  intact: Generated<boolean>;
+  kind: string;
+  name: string;
+  slip_quantity: number;
+  spec: Generated<string>;
+  stop_id: string;
+}
+
+export interface SsDepartment {
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  institution_id: string;
+  name: string;
+  store_controlled: Generated<boolean>;
+}
+
+export interface SsInstrument {
+  department_id: string;
+  id: Generated<string>;
+  name: string;
+  pack_type_id: string | null;
+  scrap_reason: string | null;
+  scrapped_at: Timestamp | null;
+  scrapped_by: string | null;
+  spec: Generated<string>;
+  status: Generated<string>;
+  udi: string | null;
+}
+
+export interface SsPack {
+  batch_id: string;
+  chemical_external: string | null;
+  chemical_internal: string | null;
+  department_id: string;
+  encounter_id: string | null;
+  expires_on: string;
+  id: Generated<string>;
+  implant: Generated<boolean>;
+  issued_at: Timestamp | null;
+  issued_by: string | null;
+  issued_centre_id: string | null;
+  issued_on: string | null;
+  issued_stop_id: string | null;
+  label: string;
+  material: string;
+  method: string;
+  name: string;
+  owner_centre_id: string | null;
+  pack_type_id: string | null;
+  packed_at: Generated<Timestamp>;
+  packer_id: string;
+  quantity: Generated<number>;
+  reprocess_item_id: string | null;
+  status: Generated<string>;
+  sterilised_on: string;
+  used_by: string | null;
+  used_on: string | null;
+  validity_rule_id: number;
+}
+
+export interface SsPackType {
+  code: string;
+  contents: Generated<Json>;
+  created_at: Generated<Timestamp>;
+  department_id: string;
+  high_risk: Generated<boolean>;
+  id: Generated<string>;
+  implant: Generated<boolean>;
+  low_use: Generated<boolean>;
+  material: string;
+  method: string;
+  name: string;
+}
+
+export interface SsRecall {
+  bi_test_id: string;
+  department_id: string;
+  id: Generated<string>;
+  last_pass_batch_id: string | null;
+  opened_at: Generated<Timestamp>;
+  opened_by: string;
+  opened_on: string;
+  steriliser_id: string;
+}
+
+export interface SsRecallItem {
+  centre_id: string | null;
+  pack_id: string;
+  prior_status: string;
+  recall_id: string;
+}
+
+export interface SsReprocessItem {
+  centre_id: string;
+  collected_on: string;
+  department_id: string;
+  id: Generated<string>;
+  name: string;
+  next_run_on: string;
+  quantity: number;
+  scheduled_on: string;
+  spec: Generated<string>;
+  status: Generated<string>;
+  stop_id: string;
+}
+
+export interface SsRequest {
+  centre_id: string;
+  day_ahead: boolean;
+  department_id: string;
+  fulfilled_stop_id: string | null;
+  id: Generated<string>;
+  needed_on: string;
+  pack_type_id: string;
+  quantity: number;
+  requested_at: Generated<Timestamp>;
+  requested_by: string;
+  requested_on: string;
+  status: Generated<string>;
+}
+
+export interface SsRun {
+  department_id: string;
+  driver_name: string;
+  id: Generated<string>;
+  nurse_user_id: string;
+  planned_at: Generated<Timestamp>;
+  planned_by: string;
+  route_name: string;
+  run_date: string;
+  status: Generated<string>;
+}
+
+export interface SsSlipLine {
+  entered_by: string;
+  id: Generated<string>;
+  kind: string;
+  name: string;
+  quantity: number;
+  spec: Generated<string>;
+  stop_id: string;
+}
+
+export interface SsSteriliser {
+  bi_passes_since_block: Generated<number>;
+  blocked_at: Timestamp | null;
+  code: string;
+  department_id: string;
+  id: Generated<string>;
+  method: string;
+  name: string;
+  status: Generated<string>;
+}
+
+export interface SsStop {
+  centre_id: string;
+  collection_status: Generated<string>;
+  id: Generated<string>;
+  issued_at: Timestamp | null;
+  planned_time: string;
+  progress: Generated<number>;
+  resolution_note: string | null;
+  resolved_at: Timestamp | null;
+  resolved_by: string | null;
+  run_id: string;
+  stop_order: number;
+}
+
+export interface SsStopEvent {
+  done_at: Generated<Timestamp>;
+  done_by: string;
+  step: string;
+  step_no: number;
+  stop_id: string;
+}
+
+export interface SsValidityRule {
+  basis: string;
+  days: number | null;
+  effective_from: string;
+  id: number;
+  material: string;
+  months: number | null;
+  store_controlled: boolean | null;
+  version: number;
+}
+
+export interface SsWashCycle {
+  department_id: string;
+  final_rinse_c: Numeric;
+  id: Generated<string>;
+  passed: boolean;
+  recorded_at: Generated<Timestamp>;
+  recorded_by: string;
+  rinse_minutes: Numeric;
+  washed_on: string;
+  washer_code: string;
+}
+
 export interface Team {
   created_at: Generated<Timestamp>;
   id: Generated<string>;
@@ -508,6 +761,26 @@ export interface DB {
   resident_merge: ResidentMerge;
   screening: Screening;
   service_package: ServicePackage;
+  ss_batch: SsBatch;
+  ss_bd_test: SsBdTest;
+  ss_bi_test: SsBiTest;
+  ss_centre: SsCentre;
+  ss_count_line: SsCountLine;
+  ss_department: SsDepartment;
+  ss_instrument: SsInstrument;
+  ss_pack: SsPack;
+  ss_pack_type: SsPackType;
+  ss_recall: SsRecall;
+  ss_recall_item: SsRecallItem;
+  ss_reprocess_item: SsReprocessItem;
+  ss_request: SsRequest;
+  ss_run: SsRun;
+  ss_slip_line: SsSlipLine;
+  ss_steriliser: SsSteriliser;
+  ss_stop: SsStop;
+  ss_stop_event: SsStopEvent;
+  ss_validity_rule: SsValidityRule;
+  ss_wash_cycle: SsWashCycle;
   team: Team;
   team_member: TeamMember;
   user_session: UserSession;

@@ -89,8 +89,9 @@ export class CareContext {
     if (!isClinical(this.actor)) throw forbidden(`${what} is for clinical staff`);
   }
 
-  audit(entries: AuditEntry | AuditEntry[], trx?: Transaction<DB>): Promise<void> {
-    return recordAudit(trx ?? this.#db, this.actor, this.clientIp, entries);
+  /** Appends audit rows; pass the write's transaction (of resident or shared data) so both commit together. */
+  audit(entries: AuditEntry | AuditEntry[], trx?: Transaction<DB> | Transaction<SharedDB>): Promise<void> {
+    return recordAudit((trx as Transaction<DB> | undefined) ?? this.#db, this.actor, this.clientIp, entries);
   }
 
   /** The basis of this actor for each resident (no audit: callers audit what they show). */

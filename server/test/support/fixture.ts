@@ -114,6 +114,8 @@ export async function extendFixture(f: Awaited<ReturnType<typeof createFixture>>
   const phA = await user('ph_a', 'public_health', f.institutions.centreA, { id: f.teams.teamA, role: 'public_health' });
   const coordinator = await user('coord_h', 'referral_coordinator', f.institutions.hospital);
   const insuranceAdmin = await user('ins_admin', 'insurance_admin', insurance);
+  // Sterile supply staff: no resident data is theirs.
+  for (const role of ['cssd_staff', 'cssd_run_nurse', 'cssd_centre_nurse'] as const) await user(role, role, role === 'cssd_centre_nurse' ? f.institutions.centreA : f.institutions.hospital);
   return {
     institutions: { insurance },
     teams: { teamA2 },

@@ -14,6 +14,9 @@ const ALL_ROLES: Role[] = [
   'institution_admin',
   'commission_admin',
   'insurance_admin',
+  'cssd_staff',
+  'cssd_run_nurse',
+  'cssd_centre_nurse',
 ];
 
 describe('navigation', () => {
@@ -29,8 +32,15 @@ describe('navigation', () => {
     // Hospital staff have no team worklist (the server answers it for team members only).
     expect(navItemsFor('specialist').map((i) => i.path)).toEqual(['/residents', '/kpi']);
     expect(navItemsFor('referral_coordinator').map((i) => i.path)).toEqual(['/residents', '/kpi']);
-    expect(navItemsFor('commission_admin').map((i) => i.path)).toEqual(['/kpi']);
+    expect(navItemsFor('commission_admin').map((i) => i.path)).toEqual(['/kpi', '/sterile-supply/kpi']);
     expect(navItemsFor('insurance_admin').map((i) => i.path)).toEqual(['/kpi']);
+  });
+
+  it('gives the sterile supply roles their own pages', () => {
+    expect(navItemsFor('cssd_staff').map((i) => i.path)).toEqual(['/sterile-supply', '/sterile-supply/run', '/sterile-supply/kpi']);
+    expect(navItemsFor('cssd_run_nurse').map((i) => i.path)).toEqual(['/sterile-supply/run']);
+    expect(navItemsFor('cssd_centre_nurse').map((i) => i.path)).toEqual(['/sterile-supply/centre', '/sterile-supply/kpi']);
+    expect(activeNavPath('/sterile-supply/run', navItemsFor('cssd_staff'))).toBe('/sterile-supply/run');
   });
 
   it('gives the institution administrator the break-the-glass review, not the search the server refuses', () => {
@@ -65,6 +75,8 @@ describe('after log-in', () => {
     for (const role of ['gp', 'health_manager', 'nurse', 'public_health'] as Role[]) expect(homePathFor(user(role))).toBe('/worklist');
     expect(homePathFor(user('commission_admin'))).toBe('/kpi');
     expect(homePathFor(user('insurance_admin'))).toBe('/kpi');
+    expect(homePathFor(user('cssd_run_nurse'))).toBe('/sterile-supply/run');
+    expect(homePathFor(user('cssd_centre_nurse'))).toBe('/sterile-supply/centre');
     expect(homePathFor(user('specialist'))).toBe('/residents');
     expect(homePathFor(user('referral_coordinator'))).toBe('/residents');
     expect(homePathFor(user('resident', 'r1'))).toBe('/residents/r1');

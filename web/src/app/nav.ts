@@ -31,12 +31,20 @@ export const AGGREGATE_ROLES: readonly Role[] = ['commission_admin', 'insurance_
 
 export const ACCESS_REVIEW_ROLES: readonly Role[] = ['institution_admin'];
 
+/** The care KPIs: care staff and administrators (the sterile supply roles have their own KPI page). */
+const KPI_ROLES: readonly Role[] = [...CLINICAL_ROLES, 'institution_admin', ...AGGREGATE_ROLES];
+
 export const NAV_ITEMS: NavItem[] = [
   { path: '/access-review', labelKey: 'accessReview.nav', roles: ACCESS_REVIEW_ROLES },
   { path: '/worklist', labelKey: 'nav.worklist', roles: WORKLIST_ROLES },
   { path: '/residents', labelKey: 'nav.residents', roles: RECORD_ROLES },
   // KPIs: every member of staff and the administrators (aggregates only for the latter).
-  { path: '/kpi', labelKey: 'nav.kpi' },
+  { path: '/kpi', labelKey: 'nav.kpi', roles: KPI_ROLES },
+  // Central sterile supply: the department, the run nurse's phone view, the centre's stock and requests, its KPIs.
+  { path: '/sterile-supply', labelKey: 'nav.sterileSupply', roles: ['cssd_staff'] },
+  { path: '/sterile-supply/run', labelKey: 'nav.sterileRun', roles: ['cssd_run_nurse', 'cssd_staff'] },
+  { path: '/sterile-supply/centre', labelKey: 'nav.sterileCentre', roles: ['cssd_centre_nurse'] },
+  { path: '/sterile-supply/kpi', labelKey: 'nav.sterileKpi', roles: ['cssd_staff', 'cssd_centre_nurse', 'commission_admin'] },
 ];
 
 export function navItemsFor(role: Role): NavItem[] {
@@ -60,6 +68,9 @@ export function homePathFor(user: Pick<CurrentUser, 'role' | 'residentId'>): str
   // A resident account not (yet) linked to a record has nowhere to go: the home page says so.
   if (user.role === 'resident') return user.residentId ? `/residents/${encodeURIComponent(user.residentId)}` : null;
   if (ACCESS_REVIEW_ROLES.includes(user.role)) return '/access-review';
+  if (user.role === 'cssd_staff') return '/sterile-supply';
+  if (user.role === 'cssd_run_nurse') return '/sterile-supply/run';
+  if (user.role === 'cssd_centre_nurse') return '/sterile-supply/centre';
   if (WORKLIST_ROLES.includes(user.role)) return '/worklist';
   if (RECORD_ROLES.includes(user.role)) return '/residents';
   return '/kpi';

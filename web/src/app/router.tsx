@@ -29,6 +29,12 @@ export const protectedRoutes: RouteObject[] = [
   // The review page's older name in the issue tracker and in people's bookmarks.
   { path: 'audit', element: <Navigate to="/access-review" replace /> },
   { path: 'kpi', lazy: async () => ({ Component: (await import('../features/kpi/kpi.page')).default }) },
+  // Central sterile supply (features/sterile-supply).
+  { path: 'sterile-supply', lazy: async () => ({ Component: (await import('../features/sterile-supply/department.page')).default }) },
+  { path: 'sterile-supply/run', lazy: async () => ({ Component: (await import('../features/sterile-supply/run.page')).default }) },
+  { path: 'sterile-supply/centre', lazy: async () => ({ Component: (await import('../features/sterile-supply/centre.page')).default }) },
+  { path: 'sterile-supply/kpi', lazy: async () => ({ Component: (await import('../features/sterile-supply/kpi.page')).default }) },
+  { path: 'sterile-supply/trace/:label', lazy: async () => ({ Component: (await import('../features/sterile-supply/trace.page')).default }) },
   { path: '*', lazy: async () => ({ Component: (await import('./NotFound.page')).default }) },
 ];
 

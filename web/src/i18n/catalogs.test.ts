@@ -9,6 +9,16 @@ import { ADHERENCES, ADVERSE_REACTIONS, CLASSIFICATIONS, HYPOGLYCAEMIA, LEVELS3,
 import { REVIEW_OUTCOMES, REVIEW_SIDES, REVIEW_STATUSES } from '../features/access-review/access-review.types';
 import { KPI_LEVELS } from '../features/kpi/kpi.types';
 import { WORKLIST_BUCKETS, WORKLIST_PROGRAMMES, WORKLIST_SORTS } from '../features/worklist/worklist.types';
+import {
+  BATCH_STATUSES,
+  COLLECTION_STATUSES,
+  ISSUE_CHECKS,
+  MATERIALS,
+  METHODS,
+  PACK_STATUSES,
+  RUN_STATUSES,
+  STOP_STEPS,
+} from '../features/sterile-supply/sterile-supply.types';
 
 type Catalog = { [key: string]: string | Catalog };
 
@@ -115,6 +125,19 @@ describe('i18n catalogs', () => {
       ...REVIEW_SIDES.flatMap((s) => [`accessReview.side.${s}`, `accessReview.sideHint.${s}`]),
       ...['note_required', 'note_too_long'].map((p) => `accessReview.problems.${p}`),
       ...['note_required', 'note_too_long', 'occurred_in_future'].map((p) => `emergencyAccess.problems.${p}`),
+      // Central sterile supply.
+      ...['cssd_staff', 'cssd_run_nurse', 'cssd_centre_nurse'].map((s) => `roles.${s}`),
+      ...STOP_STEPS.map((s) => `sterileSupply.steps.${s}`),
+      ...COLLECTION_STATUSES.map((s) => `sterileSupply.collection.${s}`),
+      ...PACK_STATUSES.map((s) => `sterileSupply.packStatus.${s}`),
+      ...MATERIALS.map((s) => `sterileSupply.materials.${s}`),
+      ...METHODS.map((s) => `sterileSupply.methods.${s}`),
+      ...BATCH_STATUSES.map((s) => `sterileSupply.batchStatus.${s}`),
+      ...RUN_STATUSES.map((s) => `sterileSupply.runStatus.${s}`),
+      ...ISSUE_CHECKS.map((s) => `sterileSupply.checks.${s}`),
+      ...['pass', 'fail', 'none'].map((s) => `sterileSupply.result.${s}`),
+      ...['open', 'fulfilled', 'cancelled'].map((s) => `sterileSupply.requestStatus.${s}`),
+      ...['in_service', 'blocked'].map((s) => `sterileSupply.steriliserStatus.${s}`),
     ];
     expect(need.filter((k) => !baseKeys.has(k))).toEqual([]);
   });

@@ -29,6 +29,7 @@ import { ChronicChain, cst, type EnrolmentSummary, type MedicationLine, type Vis
 import { ATORVASTATIN, CONDITIONS, DM_DRUGS, HTN_DRUGS, type ConditionCode, type Drug } from './catalogues.js';
 import { generateDistrict, regionExists, STAFF_PASSWORD, type GenerateResult } from './district-generator.js';
 import type { DistrictOrg, HospitalOrg, StaffOverrides, TeamOrg } from './organisation.js';
+import { seedSterileSupply, STERILE_SUPPLY_LOGINS } from './sterile-supply.js';
 
 export interface DemoLogin {
   username: string;
@@ -113,6 +114,7 @@ export const DEMO_LOGINS: readonly DemoLogin[] = [
     description: '冯敏 · 示范区医疗保障局 (insurance bureau, aggregates only)',
   },
   { username: 'resident1', password: DEMO_PASSWORD, role: 'resident', description: '张建国 居民 (resident portal: his own record)' },
+  ...STERILE_SUPPLY_LOGINS,
 ];
 
 /** The demo log-ins that still open with the published demo password: the server warns loudly at start while any do. */
@@ -147,8 +149,9 @@ export async function seedDemoDistrict(
   opts: SeedDemoOptions = {},
 ): Promise<{ created: boolean; logins: DemoLogin[]; generated?: GenerateResult }> {
   const logins = [...DEMO_LOGINS];
-  if (await regionExists(db)) return { created: false, logins };
   const log = opts.log ?? (() => {});
+  const sterileSupply = () => seedSterileSupply(db, crypto, { today: opts.today, password: DEMO_PASSWORD, log });
+  if (await regionExists(db)) return (await sterileSupply(), { created: false, logins });
   const envCount = Number(process.env.KANGLIAN_DEMO_RESIDENTS);
   const residents =
     opts.residents ??
@@ -173,6 +176,7 @@ export async function seedDemoDistrict(
       },
     });
   const generated = residents <= ATOMIC_LIMIT ? await db.transaction().execute((trx) => run(trx, false)) : await run(db, true);
+  await sterileSupply();
   return { created: true, logins, generated };
 }
 

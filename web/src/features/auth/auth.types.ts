@@ -8,7 +8,10 @@ export type Role =
   | 'referral_coordinator'
   | 'institution_admin'
   | 'commission_admin'
-  | 'insurance_admin';
+  | 'insurance_admin'
+  | 'cssd_staff'
+  | 'cssd_run_nurse'
+  | 'cssd_centre_nurse';
 
 export interface CurrentUser {
   id: string;
