@@ -59,6 +59,8 @@ describe.skipIf(!!skipReason)('the content security policy lets the UI run', () 
     try {
       await new LoginPage(page).loginAs('gp1', 'kanglian2026');
       const search = new ResidentSearchPage(page);
+      // The GP lands on the worklist; the search is one click (or address) away.
+      await search.goto();
       await search.search('张建国');
       await search.open('张建国');
       const record = new ResidentRecordPage(page);
