@@ -109,9 +109,11 @@ export interface Condition {
   diagnosed_on: string;
   display: string;
   entry_status: Generated<string>;
-  icd10: string;
+  fhir_detail: Json | null;
+  icd10: string | null;
   id: Generated<string>;
   institution_id: string | null;
+  last_updated: Generated<Timestamp>;
   note: string | null;
   onset_date: string | null;
   recorded_at: Generated<Timestamp>;
@@ -119,6 +121,8 @@ export interface Condition {
   replaces_id: string | null;
   resident_id: string;
   source: Generated<string>;
+  source_ref: string | null;
+  version: Generated<number>;
 }
 
 export interface Contract {
@@ -169,9 +173,11 @@ export interface Encounter {
   diagnosis_text: string | null;
   ended_at: Timestamp | null;
   entry_status: Generated<string>;
+  fhir_detail: Json | null;
   id: Generated<string>;
   institution_id: string | null;
   kind: string;
+  last_updated: Generated<Timestamp>;
   practitioner_name: string | null;
   reason: string | null;
   recorded_at: Generated<Timestamp>;
@@ -179,8 +185,10 @@ export interface Encounter {
   replaces_id: string | null;
   resident_id: string;
   source: Generated<string>;
+  source_ref: string | null;
   started_at: Timestamp;
   summary: string | null;
+  version: Generated<number>;
 }
 
 export interface FollowupVisit {
@@ -251,8 +259,10 @@ export interface Immunization {
   cancelled_by: string | null;
   dose_number: number | null;
   entry_status: Generated<string>;
+  fhir_detail: Json | null;
   id: Generated<string>;
   institution_id: string | null;
+  last_updated: Generated<Timestamp>;
   lot_number: string | null;
   occurred_on: string;
   recorded_at: Generated<Timestamp>;
@@ -260,8 +270,10 @@ export interface Immunization {
   replaces_id: string | null;
   resident_id: string;
   source: Generated<string>;
+  source_ref: string | null;
   vaccine_code: string;
   vaccine_name: string;
+  version: Generated<number>;
 }
 
 export interface Institution {
@@ -285,9 +297,11 @@ export interface Medication {
   drug_name: string;
   end_date: string | null;
   entry_status: Generated<string>;
+  fhir_detail: Json | null;
   frequency: string | null;
   id: Generated<string>;
   institution_id: string | null;
+  last_updated: Generated<Timestamp>;
   prescriber_name: string | null;
   recorded_at: Generated<Timestamp>;
   recorded_by: string | null;
@@ -295,7 +309,9 @@ export interface Medication {
   resident_id: string;
   route: string | null;
   source: Generated<string>;
+  source_ref: string | null;
   start_date: string;
+  version: Generated<number>;
 }
 
 export interface Observation {
@@ -306,17 +322,21 @@ export interface Observation {
   effective_at: Timestamp;
   encounter_id: string | null;
   entry_status: Generated<string>;
+  fhir_detail: Json | null;
   id: Generated<string>;
   institution_id: string | null;
+  last_updated: Generated<Timestamp>;
   loinc: string;
   recorded_at: Generated<Timestamp>;
   recorded_by: string | null;
   replaces_id: string | null;
   resident_id: string;
   source: Generated<string>;
+  source_ref: string | null;
   unit: string | null;
   value_numeric: Numeric | null;
   value_text: string | null;
+  version: Generated<number>;
 }
 
 export interface ProgrammeEnrolment {
@@ -404,6 +424,7 @@ export interface ResidentIdentifier {
   issuer: string | null;
   resident_id: string;
   system: string;
+  system_uri: string | null;
   value_bidx: string;
   value_enc: Buffer;
   value_masked: string;
@@ -421,6 +442,14 @@ export interface ResidentMerge {
   unmerge_reason: string | null;
   unmerged_at: Timestamp | null;
   unmerged_by: string | null;
+}
+
+export interface RowVersion {
+  last_updated: Timestamp;
+  row_data: Json;
+  row_id: string;
+  table_name: string;
+  version: number;
 }
 
 export interface Screening {
@@ -495,6 +524,7 @@ export interface DB {
   resident_activity: ResidentActivity;
   resident_identifier: ResidentIdentifier;
   resident_merge: ResidentMerge;
+  row_version: RowVersion;
   screening: Screening;
   service_package: ServicePackage;
   team: Team;

@@ -1,0 +1,79 @@
+import { sql, type Kysely } from 'kysely';
+
+/**
+ * FHIR R4 at the boundary (SPEC 11). FHIR is a view of the platform's own rows, not a second store:
+ * - every mapped row carries a version counter and its last update (meta.versionId, ETag, If-Match);
+ *   a trigger bumps them on every UPDATE, whoever makes it, and keeps the previous row in
+ *   row_version so vread and _history read old versions through the same mappers;
+ * - fhir_detail keeps the elements of a received resource that the columns do not hold (codings as
+ *   given — SNOMED CT, RxNorm, CVX —, status, category, BP components), so it reads back as sent;
+ * - source_ref is the sender's own id for an entry (per sending institution): posting the same
+ *   bundle twice creates nothing new, decided by a unique index, never by read-then-write;
+ * - identifiers from other systems (US SSN, driver's licences, MRNs of foreign hospitals) are kept
+ *   under system 'other' with their URI; a condition may arrive without an ICD-10 code (SNOMED CT
+ *   only): its code is then in fhir_detail and icd10 is empty unless the mapping table knows it.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql
+    .raw(
+      `
+ALTER TABLE resident_identifier ADD COLUMN system_uri text;
+ALTER TABLE resident_identifier DROP CONSTRAINT resident_identifier_system_check;
+ALTER TABLE resident_identifier ADD CONSTRAINT resident_identifier_system_check
+  CHECK (system IN ('passport','birth_certificate','hk_macau_permit','taiwan_permit','foreign_permanent_residence','medical_record','insurance_card','health_card','other'));
+ALTER TABLE resident_identifier ADD CONSTRAINT resident_identifier_other_has_uri CHECK (system <> 'other' OR system_uri IS NOT NULL);
+CREATE INDEX resident_identifier_value_idx ON resident_identifier(value_bidx);
+
+ALTER TABLE condition ALTER COLUMN icd10 DROP NOT NULL;
+
+CREATE TABLE row_version (
+  table_name text NOT NULL,
+  row_id uuid NOT NULL,
+  version integer NOT NULL,
+  last_updated timestamptz NOT NULL,
+  row_data jsonb NOT NULL,
+  PRIMARY KEY (table_name, row_id, version)
+);
+
+CREATE FUNCTION row_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO row_version(table_name, row_id, version, last_updated, row_data)
+    VALUES (TG_TABLE_NAME, OLD.id, OLD.version, OLD.last_updated, to_jsonb(OLD));
+  NEW.version := OLD.version + 1;
+  NEW.last_updated := clock_timestamp();
+  RETURN NEW;
+END $$;
+
+CREATE FUNCTION resident_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO row_version(table_name, row_id, version, last_updated, row_data)
+    VALUES ('resident', OLD.id, OLD.version, OLD.updated_at, to_jsonb(OLD));
+  NEW.version := OLD.version + 1;
+  NEW.updated_at := clock_timestamp();
+  RETURN NEW;
+END $$;
+CREATE TRIGGER resident_version BEFORE UPDATE ON resident FOR EACH ROW EXECUTE FUNCTION resident_version_bump();
+`,
+    )
+    .execute(db);
+  for (const table of ['encounter', 'observation', 'condition', 'medication', 'immunization']) {
+    await sql
+      .raw(
+        `
+ALTER TABLE ${table} ADD COLUMN version integer NOT NULL DEFAULT 1;
+ALTER TABLE ${table} ADD COLUMN last_updated timestamptz NOT NULL DEFAULT now();
+ALTER TABLE ${table} ADD COLUMN fhir_detail jsonb;
+ALTER TABLE ${table} ADD COLUMN source_ref text;
+CREATE UNIQUE INDEX ${table}_source_ref_uq ON ${table}(institution_id, source_ref) WHERE source_ref IS NOT NULL;
+CREATE TRIGGER ${table}_version BEFORE UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION row_version_bump();
+`,
+      )
+      .execute(db);
+  }
+  // Observation search by patient + code + date.
+  await sql.raw(`CREATE INDEX observation_resident_code_idx ON observation(resident_id, loinc, effective_at DESC);`).execute(db);
+}
+
+export async function down(): Promise<void> {
+  throw new Error('Migrations are forward-only; restore from backup to go back.');
+}
