@@ -17,7 +17,7 @@ export const authPlugin = fp(
     app.decorateRequest('careContext', null);
     app.addHook('onRequest', async (request) => {
       const url = request.url;
-      if (!url.startsWith('/api/') && !url.startsWith('/fhir/')) return;
+      if (!url.startsWith('/api/') && !/^\/fhir(?:[/?]|$)/.test(url)) return;
       const token = tokenFrom(request.headers.authorization, request.cookies[SESSION_COOKIE]);
       const actor = token ? await actorForToken(app.deps.database.db, token) : null;
       if (actor) request.careContext = new CareContext(app.deps.database.db, actor, request.ip, app.deps.crypto);

@@ -1,0 +1,49 @@
+import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
+import { RESULT_PARAMS, TYPES } from './search.js';
+
+/** What `_count`, `_offset`, `_sort` and `_summary` do, for every type. */
+const RESULT_PARAM_DOCS: Record<string, { type: 'number' | 'string' | 'token'; documentation: string }> = {
+  _count: { type: 'number', documentation: 'Page size (default 20, at most 500); 0 = count only' },
+  _offset: { type: 'number', documentation: 'Position of the page (next/previous links carry it)' },
+  _sort: { type: 'string', documentation: 'Sort by a date or string parameter, _id or _lastUpdated; - for descending' },
+  _summary: { type: 'token', documentation: 'count: the total only' },
+};
+
+/**
+ * The CapabilityStatement, generated from the same type and search-parameter table the routes and
+ * the search use: it lists what the server does and nothing else.
+ */
+export function capabilityStatement(baseUrl: string, version: string): CapabilityStatement {
+  const resource: CapabilityStatementRestResource[] = Object.values(TYPES).map((def) => ({
+    type: def.type as CapabilityStatementRestResource['type'],
+    interaction: def.interactions.map((code) => ({ code })),
+    versioning: def.kind === 'resident' ? 'versioned-update' : 'no-version',
+    readHistory: def.interactions.includes('vread'),
+    updateCreate: false,
+    conditionalCreate: def.interactions.includes('create'),
+    conditionalUpdate: false,
+    conditionalDelete: 'not-supported',
+    searchParam: Object.entries(def.params).map(([name, p]) => ({ name, type: p.type, documentation: p.documentation })),
+  }));
+  return {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: new Date().toISOString(),
+    publisher: 'Kanglian 康联',
+    kind: 'instance',
+    software: { name: 'Kanglian', version },
+    implementation: { description: 'Kanglian regional community health platform — FHIR R4 boundary', url: baseUrl },
+    fhirVersion: '4.0.1',
+    format: ['application/fhir+json', 'json'],
+    rest: [
+      {
+        mode: 'server',
+        documentation: 'Reads and searches follow the caller\'s care relationships (filtered in SQL) and are audited per resident.',
+        security: { cors: false, description: 'Bearer session token of a staff user (SMART Backend Services system clients to come).' },
+        resource,
+        interaction: [{ code: 'transaction' }, { code: 'batch' }],
+        searchParam: RESULT_PARAMS.filter((p) => RESULT_PARAM_DOCS[p]).map((name) => ({ name, ...RESULT_PARAM_DOCS[name]! })),
+      },
+    ],
+  };
+}
