@@ -19,7 +19,7 @@ import {
   type EntryValues,
   type Row,
 } from './mappers.js';
-import { FhirReader, typeDef } from './repository.js';
+import { typeDef, type FhirReader } from './repository.js';
 import { TYPES } from './search.js';
 import { SYSTEMS } from './systems.js';
 import { validationIssues } from './validation.js';
