@@ -476,6 +476,30 @@ export interface ServicePackage {
   name_en: string;
 }
 
+export interface SystemClient {
+  active: Generated<boolean>;
+  allowed_scopes: string[];
+  client_id: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  institution_id: string;
+  name: string;
+  public_jwk: Json;
+  user_id: string;
+}
+
+export interface SystemClientAssertion {
+  expires_at: Timestamp;
+  jti: string;
+  system_client_id: string;
+}
+
+export interface SystemToken {
+  scopes: string[];
+  session_id: string;
+  system_client_id: string;
+}
+
 export interface Team {
   created_at: Generated<Timestamp>;
   id: Generated<string>;
@@ -527,6 +551,9 @@ export interface DB {
   row_version: RowVersion;
   screening: Screening;
   service_package: ServicePackage;
+  system_client: SystemClient;
+  system_client_assertion: SystemClientAssertion;
+  system_token: SystemToken;
   team: Team;
   team_member: TeamMember;
   user_session: UserSession;

@@ -39,7 +39,17 @@ export function capabilityStatement(baseUrl: string, version: string): Capabilit
       {
         mode: 'server',
         documentation: 'Reads and searches follow the caller\'s care relationships (filtered in SQL) and are audited per resident.',
-        security: { cors: false, description: 'Bearer session token of a staff user (SMART Backend Services system clients to come).' },
+        security: {
+          cors: false,
+          service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }] }],
+          description: 'SMART Backend Services (client_credentials, private_key_jwt RS384/ES384, system/*.read|write) for hospital systems; bearer session of a staff user otherwise.',
+          extension: [
+            {
+              url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
+              extension: [{ url: 'token', valueUri: `${baseUrl}/auth/token` }],
+            },
+          ],
+        },
         resource,
         interaction: [{ code: 'transaction' }, { code: 'batch' }],
         searchParam: RESULT_PARAMS.filter((p) => RESULT_PARAM_DOCS[p]).map((name) => ({ name, ...RESULT_PARAM_DOCS[name]! })),

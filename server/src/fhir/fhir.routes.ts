@@ -7,6 +7,7 @@ import { codeForStatus, FhirError, fhirError, invalid, issue, outcomeOf } from '
 import { FhirReader, type Query } from './repository.js';
 import { TYPES } from './search.js';
 import { FhirWriter, type EntryOutcome } from './writer.js';
+import { issueToken, OAuthError, scopesAllow, scopesOfSession, smartConfiguration, SYSTEM_USER_PREFIX } from './smart.js';
 
 export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 /** Synthea bundles run to 600 KB; the rest of the API keeps its 256 KB limit. */
@@ -62,6 +63,29 @@ export async function fhirRoutes(app: FastifyInstance): Promise<void> {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser(['application/json', 'application/fhir+json', 'application/json+fhir'], { parseAs: 'string', bodyLimit: FHIR_BODY_LIMIT_BYTES }, parseFhirJson);
 
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body.toString())));
+  });
+
+  // A system client's token carries scopes: read = GET, write = POST/PUT, per type or all (*).
+  app.addHook('preHandler', async (request) => {
+    const ctx = request.careContext;
+    if (!ctx || !ctx.actor.username.startsWith(SYSTEM_USER_PREFIX)) return;
+    const scopes = await scopesOfSession(app.deps.database.db, ctx.actor.sessionId);
+    const write = request.method === 'POST' || request.method === 'PUT';
+    const params = request.params as { type?: string };
+    const types = params.type
+      ? [params.type]
+      : write
+        ? [...new Set(((request.body as Bundle | undefined)?.entry ?? []).map((e) => e.resource?.resourceType ?? (e.request?.url ?? '').split(/[/?]/)[0] ?? ''))]
+        : ['*'];
+    for (const type of types) {
+      if (!scopesAllow(scopes, type, write ? 'write' : 'read')) {
+        throw fhirError(403, 'forbidden', `The token's scopes (${scopes.join(' ')}) do not allow ${write ? 'writing' : 'reading'} ${type}`);
+      }
+    }
+  });
+
   app.setErrorHandler((err: FastifyError | FhirError | HttpError, request, reply) => {
     if (err instanceof FhirError) return send(reply, err.statusCode, err.outcome);
     if (err instanceof HttpError) return send(reply, err.statusCode, outcomeOf([issue(codeForStatus(err.statusCode), err.message)]));
@@ -84,6 +108,21 @@ export async function fhirRoutes(app: FastifyInstance): Promise<void> {
   app.get('/metadata', { schema: hidden, config: { public: true } }, async (request, reply) =>
     send(reply, 200, capabilityStatement(baseUrl(request), app.deps.schemaVersion)),
   );
+
+  app.get('/.well-known/smart-configuration', { schema: hidden, config: { public: true } }, async (request, reply) =>
+    reply.type('application/json').send(smartConfiguration(baseUrl(request))),
+  );
+
+  // OAuth 2.0 token endpoint (SMART Backend Services): its errors are OAuth errors, not OperationOutcome.
+  app.post('/auth/token', { schema: hidden, config: { public: true } }, async (request, reply) => {
+    try {
+      const token = await issueToken(app.deps.database.db, (request.body ?? {}) as Record<string, string>, `${baseUrl(request)}/auth/token`);
+      return reply.header('cache-control', 'no-store').type('application/json').send(token);
+    } catch (err) {
+      if (err instanceof OAuthError) return reply.status(err.status).type('application/json').send({ error: err.error, error_description: err.message });
+      throw err;
+    }
+  });
 
   app.post('/', { schema: hidden, bodyLimit: FHIR_BODY_LIMIT_BYTES }, async (request, reply) => {
     const out = await writer(request).bundle(request.body as Bundle);

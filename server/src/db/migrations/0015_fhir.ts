@@ -53,6 +53,33 @@ BEGIN
   RETURN NEW;
 END $$;
 CREATE TRIGGER resident_version BEFORE UPDATE ON resident FOR EACH ROW EXECUTE FUNCTION resident_version_bump();
+
+-- SMART Backend Services: a hospital's HIS/EMR registered per institution. It acts as its own staff
+-- account (user_id; no team, so it reaches residents only through its institution's referrals),
+-- authenticates with a signed JWT (public key here), and each access token is a short session whose
+-- granted scopes are kept beside it. An assertion's jti is used once.
+CREATE TABLE system_client (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  client_id text NOT NULL UNIQUE,
+  name text NOT NULL,
+  institution_id uuid NOT NULL REFERENCES institution(id),
+  user_id uuid NOT NULL UNIQUE REFERENCES app_user(id),
+  public_jwk jsonb NOT NULL,
+  allowed_scopes text[] NOT NULL,
+  active boolean NOT NULL DEFAULT true,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE system_token (
+  session_id uuid PRIMARY KEY REFERENCES user_session(id),
+  system_client_id uuid NOT NULL REFERENCES system_client(id),
+  scopes text[] NOT NULL
+);
+CREATE TABLE system_client_assertion (
+  system_client_id uuid NOT NULL REFERENCES system_client(id),
+  jti text NOT NULL,
+  expires_at timestamptz NOT NULL,
+  PRIMARY KEY (system_client_id, jti)
+);
 `,
     )
     .execute(db);
