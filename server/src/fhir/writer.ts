@@ -528,5 +528,10 @@ export function toFhirError(err: unknown, prefix: string): FhirError {
     const code = status === 404 ? 'not-found' : status === 403 ? 'forbidden' : status === 409 ? 'conflict' : 'invalid';
     return new FhirError(status, [issue(code, err.message, prefix ? prefix.replace(/\.$/, '') : undefined)]);
   }
+  // A database constraint the mappers did not foresee (a value too long, a check): the entry's fault, not the server's.
+  const pgCode = (err as { code?: unknown }).code;
+  if (typeof pgCode === 'string' && pgCode.startsWith('23')) {
+    return new FhirError(400, [issue('invalid', `The platform cannot store this entry: ${(err as Error).message}`, prefix ? prefix.replace(/\.$/, '') : undefined)]);
+  }
   throw err;
 }
