@@ -80,6 +80,8 @@ describe('the /fhir boundary', () => {
     for (const r of listed) {
       expect(r.searchParam!.map((p) => p.name).sort()).toEqual(Object.keys(TYPES[r.type]!.params).sort());
       expect(r.interaction!.map((i) => i.code).sort()).toEqual([...TYPES[r.type]!.interactions].sort());
+      expect(r.searchInclude ?? []).toEqual(TYPES[r.type]!.includes);
+      expect(r.searchRevInclude ?? []).toEqual(TYPES[r.type]!.revIncludes);
     }
     // Every search parameter it lists is accepted in strict mode.
     for (const r of listed) {
@@ -87,6 +89,9 @@ describe('the /fhir boundary', () => {
         const value = p.type === 'date' ? 'ge2000-01-01' : p.type === 'reference' ? `Patient/${f.residents.residentA.id}` : 'x';
         const s = await call('GET', `/fhir/${r.type}?${p.name}=${encodeURIComponent(value)}`, { ...gpA, prefer: 'handling=strict' });
         expect(s.statusCode, `${r.type}?${p.name}`).toBe(200);
+      }
+      for (const i of [...(r.searchInclude ?? []).map((v) => `_include=${v}`), ...(r.searchRevInclude ?? []).map((v) => `_revinclude=${v}`)]) {
+        expect((await call('GET', `/fhir/${r.type}?${i}`, { ...gpA, prefer: 'handling=strict' })).statusCode, `${r.type}?${i}`).toBe(200);
       }
     }
   });
@@ -267,6 +272,39 @@ describe('the /fhir boundary', () => {
     const found = await call('GET', `/fhir/Condition?patient=${residentId}&code=E11`, gpA);
     expectValid(found.json<Bundle>());
     expect(found.json<Bundle>().total).toBe(2);
+  });
+
+  it('includes the patient and encounter of matched entries, revincludes entries of matched patients (capped), never beyond the relationship', async () => {
+    const residentId = f.residents.residentA.id;
+    const enc = await call('POST', '/fhir/Encounter', gpA, {
+      resourceType: 'Encounter',
+      status: 'finished',
+      class: { system: SYSTEMS.actCode, code: 'AMB' },
+      subject: { reference: `Patient/${residentId}` },
+      period: { start: '2026-03-05T09:00:00+08:00' },
+    });
+    expect(enc.statusCode).toBe(201);
+    const encounterId = enc.json<{ id: string }>().id;
+    const withEncounter = await call('POST', '/fhir/Observation', gpA, { ...bp(residentId, '2026-03-05T09:10:00+08:00'), encounter: { reference: `Encounter/${encounterId}` } });
+    expect(withEncounter.statusCode).toBe(201);
+
+    const inc = await call('GET', `/fhir/Observation?patient=${residentId}&date=2026-03-05&_include=Observation:patient&_include=Observation:encounter`, gpA);
+    const b = inc.json<Bundle>();
+    expectValid(b);
+    expect(b.entry!.filter((e) => e.search!.mode === 'match').map((e) => e.resource!.resourceType)).toEqual(['Observation']);
+    expect(b.entry!.filter((e) => e.search!.mode === 'include').map((e) => `${e.resource!.resourceType}/${e.resource!.id}`).sort()).toEqual([`Encounter/${encounterId}`, `Patient/${residentId}`]);
+
+    const rev = await call('GET', `/fhir/Patient?_id=${residentId}&_revinclude=Observation:patient&_revinclude=Encounter:patient`, gpA);
+    const r = rev.json<Bundle>();
+    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM observation WHERE resident_id = ${residentId}`.execute(f.db);
+    const included = r.entry!.filter((e) => e.search!.mode === 'include');
+    expect(included.filter((e) => e.resource!.resourceType === 'Observation')).toHaveLength(Math.min(rows[0]!.n, 100));
+    expect(included.some((e) => e.resource!.resourceType === 'Encounter')).toBe(true);
+
+    const outsider = await call('GET', `/fhir/Observation?patient=${residentId}&_include=Observation:patient`, specialist);
+    expect(outsider.json<Bundle>().entry).toEqual([]);
+    const strict = await call('GET', `/fhir/Observation?patient=${residentId}&_include=Observation:performer`, { ...gpA, prefer: 'handling=strict' });
+    expect(strict.statusCode).toBe(400);
   });
 
   it('refuses to change an entry without a care relationship (break-the-glass does not count) and reads organisations', async () => {

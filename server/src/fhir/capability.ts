@@ -23,6 +23,8 @@ export function capabilityStatement(baseUrl: string, version: string): Capabilit
     conditionalCreate: def.interactions.includes('create'),
     conditionalUpdate: false,
     conditionalDelete: 'not-supported',
+    ...(def.includes.length ? { searchInclude: def.includes } : {}),
+    ...(def.revIncludes.length ? { searchRevInclude: def.revIncludes } : {}),
     searchParam: Object.entries(def.params).map(([name, p]) => ({ name, type: p.type, documentation: p.documentation })),
   }));
   return {

@@ -5,9 +5,9 @@ import type { CareContext, SharedDB } from '../http/care-context.js';
 import { HttpError } from '../http/errors.js';
 import type { Submission, SubmittedTable } from '../http/submission.js';
 import type { AccessBasis } from '../access/care-relationship.js';
-import { FhirError, fhirError, invalid, issue, notFoundOutcome, notSupported, preconditionFailed } from './outcome.js';
+import { FhirError, fhirError, invalid, issue, notFoundOutcome, notSupported, outcomeOf, preconditionFailed } from './outcome.js';
 import { RENDER, type Row } from './mappers.js';
-import { DEFAULT_COUNT, MAX_COUNT, RESULT_PARAMS, TYPES, type SearchEnv, type TypeDef } from './search.js';
+import { DEFAULT_COUNT, INCLUDE_CAP, MAX_COUNT, RESULT_PARAMS, TYPES, type SearchEnv, type TypeDef } from './search.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export type Query = Record<string, string | string[] | undefined>;
@@ -159,9 +159,23 @@ export class FhirReader {
     }
     const countOnly = summary === 'count' || pageSize === 0;
     const { where, used } = this.where(def, query, strict);
+    const all = (k: string) => {
+      const v = query[k];
+      return v === undefined ? [] : Array.isArray(v) ? v : [v];
+    };
+    const pick = (k: '_include' | '_revinclude', allowed: string[]) =>
+      all(k).filter((v) => {
+        if (allowed.includes(v)) return true;
+        if (strict) throw invalid(`${k}=${v} is not supported for ${type} (supported: ${allowed.join(', ') || 'none'})`, k);
+        return false;
+      });
+    const includes = pick('_include', def.includes);
+    const revIncludes = pick('_revinclude', def.revIncludes);
+    const included: { type: string; row: Row }[] = [];
+    let capped = false;
     const order = this.orderBy(def, one('_sort'));
     // The audit keeps which parameters were used, not their values (an identifier may be a national ID).
-    const use = { resource: type, fields: ['fhir'], detail: { params: [...new Set(used.map(([k]) => k))] } };
+    const use = { resource: type, fields: ['fhir'], detail: { params: [...new Set(used.map(([k]) => k))], ...(includes.length || revIncludes.length ? { include: [...includes, ...revIncludes] } : {}) } };
 
     let total = 0;
     let rows: Row[] = [];
@@ -178,6 +192,30 @@ export class FhirReader {
              WHERE ${where} ORDER BY ${order} LIMIT ${pageSize} OFFSET ${offset}`.execute(db);
           if (found[0]) {
             total = Number(found[0]._total);
+            // Included resources belong to the residents just matched, and are joined against the
+            // accessible residents again; at most INCLUDE_CAP per page.
+            const residentIds = [...new Set(found.map((r) => r.resident_id))];
+            const add = (t: string, rows: Row[]) => {
+              for (const row of rows) {
+                if (included.length >= INCLUDE_CAP) capped = true;
+                else if (!included.some((x) => x.type === t && x.row.id === row.id)) included.push({ type: t, row });
+              }
+            };
+            for (const inc of includes) {
+              if (inc.endsWith(':encounter')) {
+                const ids = [...new Set(found.map((r) => r.encounter_id).filter(Boolean))] as string[];
+                if (ids.length) add('Encounter', (await sql<Row>`SELECT t.* FROM encounter t JOIN ${accessible} acc ON acc.resident_id = t.resident_id WHERE t.id = ANY(${ids}::uuid[]) LIMIT ${INCLUDE_CAP + 1}`.execute(db)).rows);
+              } else {
+                add('Patient', (await sql<Row>`SELECT t.* FROM resident t JOIN ${accessible} acc ON acc.resident_id = t.id WHERE t.id = ANY(${residentIds}::uuid[])`.execute(db)).rows);
+              }
+            }
+            for (const rev of revIncludes) {
+              const target = TYPES[rev.split(':')[0]!]!;
+              const { rows: more } = await sql<Row>`
+                SELECT t.* FROM ${target.from} JOIN ${accessible} acc ON acc.resident_id = t.resident_id
+                 WHERE t.resident_id = ANY(${residentIds}::uuid[]) ORDER BY ${target.defaultSort} LIMIT ${INCLUDE_CAP + 1}`.execute(db);
+              add(target.type, more);
+            }
             return found;
           }
         }
@@ -196,6 +234,8 @@ export class FhirReader {
       const sortParam = one('_sort');
       if (sortParam) params.set('_sort', sortParam);
       if (summary) params.set('_summary', summary);
+      for (const i of includes) params.append('_include', i);
+      for (const i of revIncludes) params.append('_revinclude', i);
       params.set('_count', String(pageSize));
       params.set('_offset', String(off));
       return `${this.baseUrl}/${type}?${params.toString()}`;
@@ -212,10 +252,19 @@ export class FhirReader {
       link,
       entry: countOnly
         ? undefined
-        : rows.map((r) => {
-            const resource = RENDER[type]!(r);
-            return { fullUrl: `${this.baseUrl}/${type}/${resource.id}`, resource, search: { mode: 'match' } } satisfies BundleEntry;
-          }),
+        : [
+            ...rows.map((r) => {
+              const resource = RENDER[type]!(r);
+              return { fullUrl: `${this.baseUrl}/${type}/${resource.id}`, resource, search: { mode: 'match' } } satisfies BundleEntry;
+            }),
+            ...included.map(({ type: t, row }) => {
+              const resource = RENDER[t]!(row);
+              return { fullUrl: `${this.baseUrl}/${t}/${resource.id}`, resource, search: { mode: 'include' } } satisfies BundleEntry;
+            }),
+            ...(capped
+              ? [{ resource: outcomeOf([issue('too-costly', `Included resources capped at ${INCLUDE_CAP} per page`, undefined, 'warning')]), search: { mode: 'outcome' } } satisfies BundleEntry]
+              : []),
+          ],
     };
   }
 }

@@ -37,6 +37,10 @@ export interface TypeDef {
   /** Rows shown by search; e.g. merged-away records and staff that are residents are not. */
   visible?: RawBuilder<boolean>;
   params: Record<string, ParamDef>;
+  /** `_include` values (Type:param) this type answers: the Patient or Encounter an entry refers to. */
+  includes: string[];
+  /** `_revinclude` values: entries that refer to the matched rows (only Patient has them). */
+  revIncludes: string[];
   interactions: ('read' | 'vread' | 'history-instance' | 'search-type' | 'create' | 'update')[];
 }
 
@@ -197,6 +201,10 @@ function entryType(type: string, table: string, defaultSort: RawBuilder<unknown>
     defaultSort,
     lastUpdated: sql`t.last_updated`,
     params: { ...common(sql`t.last_updated`), ...params },
+    includes: Object.keys(params)
+      .filter((p) => p === 'patient' || p === 'subject' || (p === 'encounter' && table === 'observation'))
+      .map((p) => `${type}:${p}`),
+    revIncludes: [],
     interactions: ['read', 'vread', 'history-instance', 'search-type', 'create', 'update'],
   };
 }
@@ -224,6 +232,8 @@ export const TYPES: Record<string, TypeDef> = {
     defaultSort: sql`t.name, t.birth_date, t.id`,
     lastUpdated: sql`t.updated_at`,
     visible: sql<boolean>`t.status <> 'merged'`,
+    includes: [],
+    revIncludes: [], // filled below from the entry types that refer to a patient
     interactions: ['read', 'vread', 'history-instance', 'search-type', 'create'],
     params: {
       ...common(sql`t.updated_at`),
@@ -296,6 +306,8 @@ export const TYPES: Record<string, TypeDef> = {
     residentColumn: sql`NULL`,
     defaultSort: sql`t.code`,
     lastUpdated: sql`t.created_at`,
+    includes: [],
+    revIncludes: [],
     interactions: ['read', 'search-type'],
     params: {
       ...common(sql`t.created_at`),
@@ -322,6 +334,8 @@ export const TYPES: Record<string, TypeDef> = {
     defaultSort: sql`t.display_name, t.id`,
     lastUpdated: sql`t.created_at`,
     visible: sql<boolean>`t.role <> 'resident'`,
+    includes: [],
+    revIncludes: [],
     interactions: ['read', 'search-type'],
     params: {
       ...common(sql`t.created_at`),
@@ -338,7 +352,11 @@ export const TYPES: Record<string, TypeDef> = {
   },
 };
 
+TYPES.Patient!.revIncludes = Object.values(TYPES).flatMap((d) => d.includes.filter((i) => i.endsWith(':patient') || i.endsWith(':subject')));
+
 /** Parameters every search accepts, besides the type's own. */
-export const RESULT_PARAMS = ['_count', '_offset', '_summary', '_sort', '_format', '_total', '_elements'] as const;
+export const RESULT_PARAMS = ['_count', '_offset', '_summary', '_sort', '_format', '_total', '_elements', '_include', '_revinclude'] as const;
+/** At most this many resources are included in one page (_include and _revinclude together). */
+export const INCLUDE_CAP = 100;
 export const MAX_COUNT = 500;
 export const DEFAULT_COUNT = 20;
