@@ -307,6 +307,23 @@ describe('the /fhir boundary', () => {
     expect(strict.statusCode).toBe(400);
   });
 
+  it('reads due work as Task within the relationship', async () => {
+    const residentId = f.residents.residentA.id;
+    await f.db
+      .insertInto('care_task')
+      .values({ resident_id: residentId, programme: 'hypertension', task_code: 'followup:hypertension', label: '高血压随访', label_en: 'Hypertension follow-up', due_date: '2026-05-01', window_end: '2026-05-15', team_id: f.teams.teamA, priority: 'high' })
+      .execute();
+    const found = await call('GET', `/fhir/Task?patient=${residentId}&status=ready&code=followup:hypertension&_include=Task:patient`, gpA);
+    const b = found.json<Bundle>();
+    expectValid(b);
+    const task = b.entry!.find((e) => e.search!.mode === 'match')!.resource as { id: string; priority: string; for: { reference: string } };
+    expect(task).toMatchObject({ priority: 'asap', for: { reference: `Patient/${residentId}` } });
+    expect((await call('GET', `/fhir/Task/${task.id}`, gpA)).statusCode).toBe(200);
+    expect((await call('GET', `/fhir/Task/${task.id}`, specialist)).statusCode).toBe(404);
+    expect((await call('GET', `/fhir/Task/${task.id}/_history`, gpA)).statusCode).toBe(405);
+    expect((await call('GET', `/fhir/Task?patient=${residentId}`, specialist)).json<Bundle>().total).toBe(0);
+  });
+
   it('refuses to change an entry without a care relationship (break-the-glass does not count) and reads organisations', async () => {
     const residentId = f.residents.residentA.id;
     const obs = (await call('POST', '/fhir/Observation', gpA, bp(residentId, '2026-03-02T08:00:00+08:00'))).json<Observation>();

@@ -12,6 +12,7 @@ import type {
   Patient,
   Practitioner,
   Resource,
+  Task,
 } from '@medplum/fhirtypes';
 import { VITAL_SIGNS, type VitalSignCode } from '../records/vital-signs.js';
 import { invalid } from './outcome.js';
@@ -457,7 +458,32 @@ export function practitionerToFhir(row: Row): Practitioner {
   };
 }
 
+// ---------- Task ⇐ care_task (due follow-ups, discharge and notice tasks; read only) ----------
+const TASK_STATUS: Record<string, 'ready' | 'completed' | 'cancelled'> = { open: 'ready', done: 'completed', cancelled: 'cancelled' };
+const TASK_PRIORITY: Record<string, 'urgent' | 'asap' | 'routine'> = { urgent: 'urgent', high: 'asap', normal: 'routine' };
+export const CARE_TASK_SYSTEM = 'https://kanglian.example/fhir/CodeSystem/care-task';
+
+export function taskToFhir(row: Row): Task {
+  const t: Task = {
+    resourceType: 'Task',
+    id: row.id,
+    meta: { lastUpdated: instant(row.created_at) },
+    status: TASK_STATUS[row.status] ?? 'ready',
+    intent: 'plan',
+    priority: TASK_PRIORITY[row.priority] ?? 'routine',
+    code: { coding: [{ system: CARE_TASK_SYSTEM, code: row.task_code, display: row.label_en }], text: row.label },
+    for: patientRef(row),
+    authoredOn: instant(row.created_at),
+    executionPeriod: { start: dateOnly(row.due_date), end: dateOnly(row.window_end) },
+  };
+  if (row.reason) t.reasonCode = { text: row.reason };
+  if (row.assignee_user_id) t.owner = { reference: `Practitioner/${row.assignee_user_id}` };
+  if (row.done_on) t.lastModified = dateOnly(row.done_on);
+  return t;
+}
+
 export const RENDER: Record<string, (row: Row) => Resource> = {
+  Task: taskToFhir,
   Patient: (r) => patientToFhir(r),
   Observation: observationToFhir,
   Condition: conditionToFhir,

@@ -70,6 +70,7 @@ export class FhirReader {
     const def = typeDef(type);
     const what = `${type}/${id}`;
     if (!UUID.test(id)) throw notFoundOutcome(what);
+    if (!def.interactions.includes('history-instance')) throw fhirError(405, 'not-supported', `${type} keeps no versions`);
     if (def.kind === 'shared') return [{ version: 1, resource: await this.read(type, id) }];
     try {
       const residentId = type === 'Patient' ? id : await this.ctx.ownerOf(def.table as SubmittedTable, id);

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import { invalid } from './outcome.js';
-import { OBSERVATION_VITAL_CODES } from './mappers.js';
+import { CARE_TASK_SYSTEM, OBSERVATION_VITAL_CODES } from './mappers.js';
 import { SYSTEMS } from './systems.js';
 
 /**
@@ -298,6 +298,25 @@ export const TYPES: Record<string, TypeDef> = {
     status: statusParam(IMM_STATUS, 'completed | not-done | entered-in-error'),
     'vaccine-code': codeParam(null, sql`t.vaccine_code`, sql`t.fhir_detail->'code'`, 'Vaccine code'),
   }),
+  Task: {
+    type: 'Task',
+    kind: 'resident',
+    table: 'care_task',
+    from: sql`care_task t`,
+    residentColumn: sql`t.resident_id`,
+    defaultSort: sql`t.due_date, t.id`,
+    lastUpdated: sql`t.created_at`,
+    includes: ['Task:patient'],
+    revIncludes: [],
+    interactions: ['read', 'search-type'],
+    params: {
+      ...common(sql`t.created_at`),
+      patient: patientParam('The resident (Task.for)'),
+      status: statusParam(sql`CASE t.status WHEN 'open' THEN 'ready' WHEN 'done' THEN 'completed' ELSE 'cancelled' END`, 'ready (open) | completed | cancelled'),
+      code: codeParam(CARE_TASK_SYSTEM, sql`t.task_code`, sql`'{}'::jsonb`, 'Task code (e.g. followup:hypertension)'),
+      period: dateParam(sql`t.due_date`, 'date', 'Due date'),
+    },
+  },
   Organization: {
     type: 'Organization',
     kind: 'shared',
