@@ -316,15 +316,21 @@ export class FhirWriter {
     return ref.id;
   }
 
+  /** Owners of encounters already resolved in this request (most entries of a bundle share a few). */
+  readonly #encounterOwners = new Map<string, string>();
+
   private async resolveEncounter(s: Submission, reference: string, ids: Map<string, string>, residentId: string, at: string): Promise<string> {
     const local = reference.startsWith('urn:') ? ids.get(reference) : reference;
     const ref = parseReference(local);
     if (!ref || ref.type !== 'Encounter' || !/^[0-9a-f-]{36}$/i.test(ref.id)) throw invalid(`${reference} is not an Encounter of this bundle or server`, at);
-    let owner: { residentId: string };
-    try {
-      owner = await s.ownerOf('encounter', ref.id);
-    } catch {
-      throw fhirError(400, 'not-found', `${reference} refers to no encounter`, at);
+    let owner = this.#encounterOwners.has(ref.id) ? { residentId: this.#encounterOwners.get(ref.id)! } : undefined;
+    if (!owner) {
+      try {
+        owner = await s.ownerOf('encounter', ref.id);
+      } catch {
+        throw fhirError(400, 'not-found', `${reference} refers to no encounter`, at);
+      }
+      this.#encounterOwners.set(ref.id, owner.residentId);
     }
     if (owner.residentId !== residentId) throw invalid('The encounter belongs to another patient', at);
     return ref.id;

@@ -100,7 +100,10 @@ export class Submission {
       throw new HttpError(403, 'care_relationship_required', 'Changing an entry needs a care relationship with the resident, or that the entry is your institution\'s own');
     }
     const out = await work(this.trx, basis);
-    this.#audits.push({ ...use, residentId, accessBasis: basis });
+    // One audit row per resident, action and resource in a submission, with the number of entries.
+    const same = this.#audits.find((a) => a.residentId === residentId && a.action === use.action && a.resource === use.resource && a.accessBasis === basis && a.detail?.entries !== undefined);
+    if (same) same.detail = { ...same.detail, entries: Number(same.detail!.entries) + 1 };
+    else this.#audits.push({ ...use, residentId, accessBasis: basis, detail: { ...use.detail, entries: 1 } });
     return out;
   }
 
