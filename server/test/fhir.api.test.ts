@@ -233,6 +233,10 @@ describe('the /fhir boundary', () => {
     expect(denied.statusCode).toBe(404);
     expect((await call('GET', `/fhir/Patient/${residentId}`, specialist)).statusCode).toBe(404);
     expect((await call('GET', `/fhir/Patient/${residentId}`, gpA)).statusCode).toBe(200);
+    // A resident reads their own record through FHIR too (basis self), and no one else's.
+    expect((await call('GET', `/fhir/Patient/${residentId}`, resident)).statusCode).toBe(200);
+    expect((await call('GET', `/fhir/Patient/${f.residents.residentB.id}`, resident)).statusCode).toBe(404);
+    expect((await call('GET', '/fhir/Patient', resident)).json<Bundle>().total).toBe(1);
     expect((await call('GET', `/fhir/Observation?patient=${residentId}&_count=1`, gpA)).statusCode).toBe(200);
 
     const { rows } = await sql<{ actor_user_id: string; action: string; resource: string; resident_id: string | null; outcome: string; access_basis: string | null }>`
@@ -338,5 +342,6 @@ describe('the /fhir boundary', () => {
     expect(practitioner.statusCode).toBe(200);
     expectValid(practitioner.json());
     expect((await call('GET', `/fhir/Practitioner/${f.users.residentUserA}`, specialist)).statusCode).toBe(404);
+    expect((await call('GET', '/fhir/Practitioner?name=gp', resident)).statusCode).toBe(403);
   });
 });

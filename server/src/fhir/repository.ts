@@ -49,6 +49,7 @@ export class FhirReader {
     const what = `${type}/${id}`;
     if (!UUID.test(id)) throw notFoundOutcome(what);
     if (def.kind === 'shared') {
+      this.requireStaff(type);
       const { rows } = await sql<Row>`SELECT t.* FROM ${def.from} WHERE t.id = ${id}::uuid AND ${def.visible ?? sql`true`}`.execute(this.ctx.shared);
       if (!rows[0]) throw notFoundOutcome(what);
       return RENDER[type]!(rows[0]);
@@ -63,6 +64,11 @@ export class FhirReader {
     } catch (err) {
       throw asFhirError(err, what);
     }
+  }
+
+  /** The directory (institutions, staff and their log-in names) is for staff, not residents. */
+  private requireStaff(type: string): void {
+    if (this.ctx.actor.role === 'resident') throw fhirError(403, 'forbidden', `${type} is for staff`);
   }
 
   /** Every version of one resource, newest first (the live row, then row_version). */
@@ -181,6 +187,7 @@ export class FhirReader {
     let total = 0;
     let rows: Row[] = [];
     if (def.kind === 'shared') {
+      this.requireStaff(type);
       const { rows: found } = await sql<Row>`SELECT t.*, count(*) OVER () AS _total FROM ${def.from} WHERE ${where} ORDER BY ${order} LIMIT ${countOnly ? 0 : pageSize} OFFSET ${offset}`.execute(this.ctx.shared);
       rows = found;
       total = found[0] ? Number(found[0]._total) : Number((await sql<{ n: number }>`SELECT count(*) AS n FROM ${def.from} WHERE ${where}`.execute(this.ctx.shared)).rows[0]!.n);
