@@ -10,14 +10,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { runBench, type BenchCase } from './support.js';
+import { fhirSamplesDir } from '../server/test/support/fhir-samples.js';
 import { contractInForce } from '../server/src/access/care-relationship.js';
 import { todayIso } from '../server/src/shared/dates.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const SYNTHEA = path.resolve(here, '../../../shared/fhir-samples/synthea');
+const SYNTHEA = path.join(fhirSamplesDir(), 'synthea');
 const bundleText = (() => {
   const file = readdirSync(SYNTHEA).filter((f) => f.endsWith('.json')).sort()[0]!;
   return readFileSync(path.join(SYNTHEA, file), 'utf8');

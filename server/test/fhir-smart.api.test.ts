@@ -1,12 +1,12 @@
 import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { Bundle, OperationOutcome, Patient } from '@medplum/fhirtypes';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { createFixture, login } from './support/fixture.js';
+import { fhirSamplesDir } from './support/fhir-samples.js';
 import { registerSystemClient } from '../src/fhir/smart.js';
 import { SYSTEMS } from '../src/fhir/systems.js';
 
@@ -15,8 +15,7 @@ import { SYSTEMS } from '../src/fhir/systems.js';
  * JWT assertion, reads only what its institution's relationships allow (done-when 4), and posts a
  * Synthea bundle as a system (done-when 1, by a registered system client).
  */
-const here = path.dirname(fileURLToPath(import.meta.url));
-const SYNTHEA = path.resolve(here, '../../../../shared/fhir-samples/synthea');
+const SYNTHEA = path.join(fhirSamplesDir(), 'synthea');
 
 let t: TestApp;
 let f: Awaited<ReturnType<typeof createFixture>>;

@@ -1,19 +1,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { createFixture, login } from './support/fixture.js';
+import { fhirSamplesDir } from './support/fhir-samples.js';
 import { validationIssues } from '../src/fhir/validation.js';
 
 /**
  * Real data no one here wrote: the 8 Synthea patient transaction bundles, posted as they are by a
  * hospital (a specialist's session; SMART system clients come later). Done-when 1 and 3 of issue 14.
  */
-const here = path.dirname(fileURLToPath(import.meta.url));
-const SYNTHEA = path.resolve(here, '../../../../shared/fhir-samples/synthea');
+const SYNTHEA = path.join(fhirSamplesDir(), 'synthea');
 const files = readdirSync(SYNTHEA).filter((f) => f.endsWith('.json')).sort();
 const load = (file: string) => JSON.parse(readFileSync(path.join(SYNTHEA, file), 'utf8')) as Bundle;
 const STORED = { Encounter: 'encounter', Observation: 'observation', Condition: 'condition', MedicationRequest: 'medication', Immunization: 'immunization' } as const;
