@@ -5,6 +5,7 @@ import { createTestApp, type TestApp } from './support/test-app.js';
 import { createFixture, login } from './support/fixture.js';
 import { validationIssues } from '../src/fhir/validation.js';
 import { TYPES } from '../src/fhir/search.js';
+import { SUBSCRIPTION_RESOURCE } from '../src/fhir/capability.js';
 import { SYSTEMS } from '../src/fhir/systems.js';
 
 /**
@@ -75,8 +76,10 @@ describe('the /fhir boundary', () => {
     expect(res.statusCode).toBe(200);
     const cs = res.json<CapabilityStatement>();
     expectValid(cs);
-    const listed = cs.rest![0]!.resource!;
-    expect(listed.map((r) => r.type).sort()).toEqual(Object.keys(TYPES).sort());
+    const all = cs.rest![0]!.resource!;
+    expect(all.map((r) => r.type).sort()).toEqual([...Object.keys(TYPES), 'Subscription'].sort());
+    expect(all.find((r) => r.type === 'Subscription')).toEqual(SUBSCRIPTION_RESOURCE);
+    const listed = all.filter((r) => r.type !== 'Subscription');
     for (const r of listed) {
       expect(r.searchParam!.map((p) => p.name).sort()).toEqual(Object.keys(TYPES[r.type]!.params).sort());
       expect(r.interaction!.map((i) => i.code).sort()).toEqual([...TYPES[r.type]!.interactions].sort());

@@ -191,6 +191,32 @@ export interface Encounter {
   version: Generated<number>;
 }
 
+export interface FhirNotification {
+  attempts: Generated<number>;
+  claimed_until: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  delivered_at: Timestamp | null;
+  last_error: string | null;
+  next_attempt_at: Generated<Timestamp>;
+  resource_id: string;
+  resource_version: number;
+  subscription_id: string;
+}
+
+export interface FhirSubscription {
+  created_at: Generated<Timestamp>;
+  criteria: string;
+  endpoint: string;
+  headers: Generated<string[]>;
+  id: Generated<string>;
+  matched_until: Generated<Timestamp>;
+  owner_user_id: string;
+  payload: string | null;
+  reason: string | null;
+  resource_type: string;
+  status: Generated<string>;
+}
+
 export interface FollowupVisit {
   action: string;
   adherence: string | null;
@@ -534,6 +560,8 @@ export interface DB {
   department: Department;
   elderly_assessment: ElderlyAssessment;
   encounter: Encounter;
+  fhir_notification: FhirNotification;
+  fhir_subscription: FhirSubscription;
   followup_visit: FollowupVisit;
   grid: Grid;
   identity_correction: IdentityCorrection;

@@ -9,6 +9,13 @@ const RESULT_PARAM_DOCS: Record<string, { type: 'number' | 'string' | 'token'; d
   _summary: { type: 'token', documentation: 'count: the total only' },
 };
 
+/** Subscriptions are served by their own routes (subscriptions.ts), not the entry table. */
+export const SUBSCRIPTION_RESOURCE: CapabilityStatementRestResource = {
+  type: 'Subscription',
+  interaction: [{ code: 'create' }, { code: 'read' }],
+  documentation: 'rest-hook channel; criteria = a supported record type and its search parameters; notifications follow the owner\'s care relationships',
+};
+
 /**
  * The CapabilityStatement, generated from the same type and search-parameter table the routes and
  * the search use: it lists what the server does and nothing else.
@@ -27,6 +34,7 @@ export function capabilityStatement(baseUrl: string, version: string): Capabilit
     ...(def.revIncludes.length ? { searchRevInclude: def.revIncludes } : {}),
     searchParam: Object.entries(def.params).map(([name, p]) => ({ name, type: p.type, documentation: p.documentation })),
   }));
+  resource.push(SUBSCRIPTION_RESOURCE);
   return {
     resourceType: 'CapabilityStatement',
     status: 'active',

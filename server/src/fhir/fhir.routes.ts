@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Bundle, Resource } from '@medplum/fhirtypes';
+import type { Bundle, Resource, Subscription } from '@medplum/fhirtypes';
 import { careContext } from '../http/care-context.js';
 import { HttpError } from '../http/errors.js';
 import { capabilityStatement } from './capability.js';
@@ -7,6 +7,7 @@ import { codeForStatus, FhirError, fhirError, invalid, issue, outcomeOf } from '
 import { FhirReader, type Query } from './repository.js';
 import { TYPES } from './search.js';
 import { FhirWriter, type EntryOutcome } from './writer.js';
+import { createSubscription, readSubscription, SubscriptionWorker } from './subscriptions.js';
 import { issueToken, OAuthError, scopesAllow, scopesOfSession, smartConfiguration, SYSTEM_USER_PREFIX } from './smart.js';
 
 export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
@@ -74,9 +75,12 @@ export async function fhirRoutes(app: FastifyInstance): Promise<void> {
     const scopes = await scopesOfSession(app.deps.database.db, ctx.actor.sessionId);
     const write = request.method === 'POST' || request.method === 'PUT';
     const params = request.params as { type?: string };
+    const segment = request.url.split('?')[0]!.split('/')[2] ?? '';
     const types = params.type
       ? [params.type]
-      : write
+      : segment && segment !== 'auth' && !segment.startsWith('.')
+        ? [segment]
+        : write
         ? [...new Set(((request.body as Bundle | undefined)?.entry ?? []).map((e) => e.resource?.resourceType ?? (e.request?.url ?? '').split(/[/?]/)[0] ?? ''))]
         : ['*'];
     for (const type of types) {
@@ -107,6 +111,26 @@ export async function fhirRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/metadata', { schema: hidden, config: { public: true } }, async (request, reply) =>
     send(reply, 200, capabilityStatement(baseUrl(request), app.deps.schemaVersion)),
+  );
+
+  // Subscriptions (rest-hook): matched and delivered by a worker that runs while any is active.
+  let knownBase = 'http://localhost/fhir';
+  const worker = new SubscriptionWorker(app.deps.database.db, app.deps.crypto, () => knownBase, app.log);
+  app.addHook('onReady', async () => {
+    const any = await app.deps.database.db.selectFrom('fhir_subscription').select('id').where('status', '=', 'active').limit(1).executeTakeFirst();
+    if (any) worker.start();
+  });
+  app.addHook('onClose', async () => worker.stop());
+
+  app.post('/Subscription', { schema: hidden }, async (request, reply) => {
+    knownBase = baseUrl(request);
+    const sub = await createSubscription(careContext(request), request.body as Subscription, knownBase);
+    worker.start();
+    reply.header('location', `${knownBase}/Subscription/${sub.id}`);
+    return send(reply, 201, sub);
+  });
+  app.get<{ Params: { id: string } }>('/Subscription/:id', { schema: hidden }, async (request, reply) =>
+    send(reply, 200, await readSubscription(careContext(request), request.params.id)),
   );
 
   app.get('/.well-known/smart-configuration', { schema: hidden, config: { public: true } }, async (request, reply) =>

@@ -74,6 +74,36 @@ CREATE TABLE system_token (
   system_client_id uuid NOT NULL REFERENCES system_client(id),
   scopes text[] NOT NULL
 );
+-- R4 Subscriptions (rest-hook): notifications follow the owner's care relationships at delivery
+-- time; one row per (subscription, resource, version) — never notified twice —, retried with backoff.
+CREATE TABLE fhir_subscription (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  owner_user_id uuid NOT NULL REFERENCES app_user(id),
+  resource_type text NOT NULL,
+  criteria text NOT NULL,
+  endpoint text NOT NULL,
+  headers text[] NOT NULL DEFAULT '{}',
+  payload text,
+  status text NOT NULL DEFAULT 'active' CHECK (status IN ('active','off','error')),
+  reason text,
+  matched_until timestamptz NOT NULL DEFAULT now(),
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX fhir_subscription_active_idx ON fhir_subscription(status) WHERE status = 'active';
+CREATE TABLE fhir_notification (
+  subscription_id uuid NOT NULL REFERENCES fhir_subscription(id),
+  resource_id uuid NOT NULL,
+  resource_version integer NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  attempts integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL DEFAULT now(),
+  claimed_until timestamptz,
+  delivered_at timestamptz,
+  last_error text,
+  PRIMARY KEY (subscription_id, resource_id, resource_version)
+);
+CREATE INDEX fhir_notification_due_idx ON fhir_notification(next_attempt_at) WHERE delivered_at IS NULL;
+
 CREATE TABLE system_client_assertion (
   system_client_id uuid NOT NULL REFERENCES system_client(id),
   jti text NOT NULL,
