@@ -224,6 +224,8 @@ describe('the /fhir boundary', () => {
     const strict = await call('GET', '/fhir/Patient?colour=red', { ...gpA, prefer: 'handling=strict' });
     expect(strict.statusCode).toBe(400);
     expect(strict.json<OperationOutcome>().issue[0]!.expression).toEqual(['colour']);
+    expect((await call('GET', '/fhir/Patient?_elements=name', { ...gpA, prefer: 'handling=strict' })).statusCode).toBe(400);
+    expect((await call('GET', '/fhir/Patient?_format=xml', gpA)).statusCode).toBe(406);
     const badDate = await call('GET', '/fhir/Patient?birthdate=yesterday', gpA);
     expect(badDate.statusCode).toBe(400);
   });

@@ -160,6 +160,8 @@ export class FhirReader {
     if (!Number.isInteger(count) || count < 0) throw invalid('_count must be a whole number ≥ 0', '_count');
     if (!Number.isInteger(offset) || offset < 0) throw invalid('_offset must be a whole number ≥ 0', '_offset');
     const pageSize = Math.min(count, MAX_COUNT);
+    const format = one('_format');
+    if (format && !/json/.test(format)) throw fhirError(406, 'not-supported', `_format=${format}: this server speaks JSON only`);
     const summary = one('_summary');
     if (summary && summary !== 'count' && summary !== 'false') {
       if (strict) throw invalid(`_summary=${summary} is not supported`, '_summary');

@@ -374,7 +374,8 @@ export const TYPES: Record<string, TypeDef> = {
 TYPES.Patient!.revIncludes = Object.values(TYPES).flatMap((d) => d.includes.filter((i) => i.endsWith(':patient') || i.endsWith(':subject')));
 
 /** Parameters every search accepts, besides the type's own. */
-export const RESULT_PARAMS = ['_count', '_offset', '_summary', '_sort', '_format', '_total', '_elements', '_include', '_revinclude'] as const;
+/** `_elements` and `_total` are not implemented: ignored when lenient, 400 with handling=strict. */
+export const RESULT_PARAMS = ['_count', '_offset', '_summary', '_sort', '_format', '_include', '_revinclude'] as const;
 /** At most this many resources are included in one page (_include and _revinclude together). */
 export const INCLUDE_CAP = 100;
 export const MAX_COUNT = 500;
