@@ -48,6 +48,8 @@ export interface BenchCase {
   concurrency?: number;
   method?: 'GET' | 'POST';
   body?: (i: number) => unknown;
+  /** Unmeasured requests before the measured ones (default: --warmup). */
+  warmup?: number;
   /** Inspects each 2xx JSON body; false counts the request as a miss (answered, but not what was expected). */
   check?: (body: unknown, i: number) => boolean;
 }
@@ -166,8 +168,9 @@ export async function runCase(
   const concurrency = Math.max(1, c.concurrency ?? defaults.concurrency);
   const urlAt = (i: number) => (typeof c.urls === 'function' ? c.urls(i) : c.urls[i % c.urls.length]!);
   // Measured requests first (0…requests-1), then the warm-up ones (numbered after them).
-  const list = Array.from({ length: requests + defaults.warmup }, (_, i) => ({ url: urlAt(i), ...(c.body ? { body: c.body(i) } : {}) }));
-  const r = await runClient({ baseUrl, token, method: c.method ?? 'GET', requests: list, warmup: defaults.warmup, concurrency, keepBodies: Boolean(c.check) });
+  const warmup = c.warmup ?? defaults.warmup;
+  const list = Array.from({ length: requests + warmup }, (_, i) => ({ url: urlAt(i), ...(c.body ? { body: c.body(i) } : {}) }));
+  const r = await runClient({ baseUrl, token, method: c.method ?? 'GET', requests: list, warmup, concurrency, keepBodies: Boolean(c.check) });
   let errors = 0;
   let misses = 0;
   r.statuses.forEach((status, i) => {

@@ -7,11 +7,11 @@ export const SESSION_COOKIE = 'kl_session';
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('base64url');
 
-export async function createSession(db: Kysely<DB>, userId: string, ttlMs: number): Promise<{ token: string; expiresAt: Date }> {
+export async function createSession(db: Kysely<DB>, userId: string, ttlMs: number): Promise<{ token: string; expiresAt: Date; sessionId: string }> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + ttlMs);
-  await db.insertInto('user_session').values({ token_hash: tokenHash(token), user_id: userId, expires_at: expiresAt }).execute();
-  return { token, expiresAt };
+  const row = await db.insertInto('user_session').values({ token_hash: tokenHash(token), user_id: userId, expires_at: expiresAt }).returning('id').executeTakeFirstOrThrow();
+  return { token, expiresAt, sessionId: row.id };
 }
 
 export async function revokeSession(db: Kysely<DB>, sessionId: string): Promise<void> {

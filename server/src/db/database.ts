@@ -21,6 +21,7 @@ import * as m0010 from './migrations/0010_login_throttle.js';
 import * as m0011 from './migrations/0011_race_constraints.js';
 import * as m0012 from './migrations/0012_audit_chain.js';
 import * as m0013 from './migrations/0013_sterile_supply.js';
+import * as m0015 from './migrations/0015_fhir.js';
 
 /** Versioned migrations, in order. A new file is appended here; applied ones are never edited. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011_race_constraints': m0011,
   '0012_audit_chain': m0012,
   '0013_sterile_supply': m0013,
+  '0015_fhir': m0015,
 };
 
 /** The role the application connects as (created by migration 0012; see grantApplicationRole). */
@@ -94,7 +96,9 @@ export async function openOwnerDatabase(database: Config['database'], app: Datab
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 export async function migrateToLatest(db: Kysely<DB>): Promise<string> {
-  const migrator = new Migrator({ db, provider });
+  // Branches land out of numeric order (0015 may be applied before 0014): each migration is
+  // independent, so an earlier-numbered one that arrives later is applied then.
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

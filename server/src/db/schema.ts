@@ -110,9 +110,11 @@ export interface Condition {
   diagnosed_on: string;
   display: string;
   entry_status: Generated<string>;
-  icd10: string;
+  fhir_detail: Json | null;
+  icd10: string | null;
   id: Generated<string>;
   institution_id: string | null;
+  last_updated: Generated<Timestamp>;
   note: string | null;
   onset_date: string | null;
   recorded_at: Generated<Timestamp>;
@@ -120,6 +122,8 @@ export interface Condition {
   replaces_id: string | null;
   resident_id: string;
   source: Generated<string>;
+  source_ref: string | null;
+  version: Generated<number>;
 }
 
 export interface Contract {
@@ -170,9 +174,11 @@ export interface Encounter {
   diagnosis_text: string | null;
   ended_at: Timestamp | null;
   entry_status: Generated<string>;
+  fhir_detail: Json | null;
   id: Generated<string>;
   institution_id: string | null;
   kind: string;
+  last_updated: Generated<Timestamp>;
   practitioner_name: string | null;
   reason: string | null;
   recorded_at: Generated<Timestamp>;
@@ -180,8 +186,36 @@ export interface Encounter {
   replaces_id: string | null;
   resident_id: string;
   source: Generated<string>;
+  source_ref: string | null;
   started_at: Timestamp;
   summary: string | null;
+  version: Generated<number>;
+}
+
+export interface FhirNotification {
+  attempts: Generated<number>;
+  claimed_until: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  delivered_at: Timestamp | null;
+  last_error: string | null;
+  next_attempt_at: Generated<Timestamp>;
+  resource_id: string;
+  resource_version: number;
+  subscription_id: string;
+}
+
+export interface FhirSubscription {
+  created_at: Generated<Timestamp>;
+  criteria: string;
+  endpoint: string;
+  headers: Generated<string[]>;
+  id: Generated<string>;
+  matched_until: Generated<Timestamp>;
+  owner_user_id: string;
+  payload: string | null;
+  reason: string | null;
+  resource_type: string;
+  status: Generated<string>;
 }
 
 export interface FollowupVisit {
@@ -254,8 +288,10 @@ export interface Immunization {
   cancelled_by: string | null;
   dose_number: number | null;
   entry_status: Generated<string>;
+  fhir_detail: Json | null;
   id: Generated<string>;
   institution_id: string | null;
+  last_updated: Generated<Timestamp>;
   lot_number: string | null;
   occurred_on: string;
   recorded_at: Generated<Timestamp>;
@@ -263,8 +299,10 @@ export interface Immunization {
   replaces_id: string | null;
   resident_id: string;
   source: Generated<string>;
+  source_ref: string | null;
   vaccine_code: string;
   vaccine_name: string;
+  version: Generated<number>;
 }
 
 export interface Institution {
@@ -295,9 +333,11 @@ export interface Medication {
   drug_name: string;
   end_date: string | null;
   entry_status: Generated<string>;
+  fhir_detail: Json | null;
   frequency: string | null;
   id: Generated<string>;
   institution_id: string | null;
+  last_updated: Generated<Timestamp>;
   prescriber_name: string | null;
   recorded_at: Generated<Timestamp>;
   recorded_by: string | null;
@@ -305,7 +345,9 @@ export interface Medication {
   resident_id: string;
   route: string | null;
   source: Generated<string>;
+  source_ref: string | null;
   start_date: string;
+  version: Generated<number>;
 }
 
 export interface Observation {
@@ -316,17 +358,21 @@ export interface Observation {
   effective_at: Timestamp;
   encounter_id: string | null;
   entry_status: Generated<string>;
+  fhir_detail: Json | null;
   id: Generated<string>;
   institution_id: string | null;
+  last_updated: Generated<Timestamp>;
   loinc: string;
   recorded_at: Generated<Timestamp>;
   recorded_by: string | null;
   replaces_id: string | null;
   resident_id: string;
   source: Generated<string>;
+  source_ref: string | null;
   unit: string | null;
   value_numeric: Numeric | null;
   value_text: string | null;
+  version: Generated<number>;
 }
 
 export interface ProgrammeEnrolment {
@@ -414,6 +460,7 @@ export interface ResidentIdentifier {
   issuer: string | null;
   resident_id: string;
   system: string;
+  system_uri: string | null;
   value_bidx: string;
   value_enc: Buffer;
   value_masked: string;
@@ -431,6 +478,14 @@ export interface ResidentMerge {
   unmerge_reason: string | null;
   unmerged_at: Timestamp | null;
   unmerged_by: string | null;
+}
+
+export interface RowVersion {
+  last_updated: Timestamp;
+  row_data: Json;
+  row_id: string;
+  table_name: string;
+  version: number;
 }
 
 export interface Screening {
@@ -710,6 +765,30 @@ export interface SsWashCycle {
   washer_code: string;
 }
 
+export interface SystemClient {
+  active: Generated<boolean>;
+  allowed_scopes: string[];
+  client_id: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  institution_id: string;
+  name: string;
+  public_jwk: Json;
+  user_id: string;
+}
+
+export interface SystemClientAssertion {
+  expires_at: Timestamp;
+  jti: string;
+  system_client_id: string;
+}
+
+export interface SystemToken {
+  scopes: string[];
+  session_id: string;
+  system_client_id: string;
+}
+
 export interface Team {
   created_at: Generated<Timestamp>;
   id: Generated<string>;
@@ -744,6 +823,8 @@ export interface DB {
   department: Department;
   elderly_assessment: ElderlyAssessment;
   encounter: Encounter;
+  fhir_notification: FhirNotification;
+  fhir_subscription: FhirSubscription;
   followup_visit: FollowupVisit;
   grid: Grid;
   identity_correction: IdentityCorrection;
@@ -759,6 +840,7 @@ export interface DB {
   resident_activity: ResidentActivity;
   resident_identifier: ResidentIdentifier;
   resident_merge: ResidentMerge;
+  row_version: RowVersion;
   screening: Screening;
   service_package: ServicePackage;
   ss_batch: SsBatch;
@@ -781,6 +863,9 @@ export interface DB {
   ss_stop_event: SsStopEvent;
   ss_validity_rule: SsValidityRule;
   ss_wash_cycle: SsWashCycle;
+  system_client: SystemClient;
+  system_client_assertion: SystemClientAssertion;
+  system_token: SystemToken;
   team: Team;
   team_member: TeamMember;
   user_session: UserSession;

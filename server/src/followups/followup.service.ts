@@ -73,7 +73,7 @@ async function loadClinicalState(db: Db, residentId: string, programme: Programm
           .executeTakeFirst()
       : Promise.resolve(undefined),
   ]);
-  return { resident, enrolment, previous, conditions: conditions.map((c) => c.icd10), lastUrgent, lastLow };
+  return { resident, enrolment, previous, conditions: conditions.flatMap((c) => (c.icd10 ? [c.icd10] : [])), lastUrgent, lastLow };
 }
 
 type ClinicalState = Awaited<ReturnType<typeof loadClinicalState>>;

@@ -7,6 +7,7 @@ import { accessibleResidents, CARE_RELATIONSHIP_BASES, resolveResidentsAccess, t
 import type { FieldCrypto } from '../security/field-crypto.js';
 import { todayIso } from '../shared/dates.js';
 import { forbidden, HttpError, notFound, unauthorized } from './errors.js';
+import { Submission } from './submission.js';
 
 /**
  * Tables that hold a resident's data (or who saw it). A request reaches them only through the
@@ -41,6 +42,7 @@ export const RESIDENT_TABLES = [
   'audit_event',
   'change_log',
   'user_session',
+  'row_version',
 ] as const satisfies readonly (keyof DB)[];
 export type ResidentTable = (typeof RESIDENT_TABLES)[number];
 /** Resident tables whose rows are addressed by id in a route. */
@@ -248,6 +250,28 @@ export class CareContext {
       await this.audit({ ...use, residentId, accessBasis: 'care_team' }, trx);
       return out;
     });
+  }
+
+  /**
+   * A submission (a FHIR transaction Bundle, a create or an update): ONE database transaction for
+   * everything it writes, so a bad entry changes nothing; inside it the `Submission` offers the same
+   * gates (resident writes with their basis, registration, identification, lists joined against the
+   * care relationship). Its audit rows commit with it; refusals are recorded after the rollback.
+   */
+  async submit<T>(work: (submission: Submission) => Promise<T>): Promise<T> {
+    this.requireClinical('Submitting records');
+    const held: { submission?: Submission } = {};
+    try {
+      return await this.#db.transaction().execute(async (trx) => {
+        const submission = (held.submission = new Submission(trx, this.actor));
+        const out = await work(submission);
+        await this.audit(submission.audits, trx);
+        return out;
+      });
+    } catch (err) {
+      if (held.submission?.denials.length) await this.audit(held.submission.denials);
+      throw err;
+    }
   }
 
   private requireClinicalOrAdmin() {

@@ -126,7 +126,7 @@ export const ResidentRecord = z.object({
     })
     .nullable(),
   conditions: z.array(
-    z.object({ id: z.string().uuid(), icd10: z.string(), display: z.string(), clinicalStatus: z.string(), diagnosedOn: z.string() }),
+    z.object({ id: z.string().uuid(), icd10: z.string().nullable(), display: z.string(), clinicalStatus: z.string(), diagnosedOn: z.string() }),
   ),
   programmes: z.array(
     z.object({

@@ -94,7 +94,7 @@ export function ResidentHeader({ resident: r }: { resident: ResidentRecord }) {
                 <Tooltip key={c.id} title={t('resident.diagnosedOn', { date: formatDate(c.diagnosedOn) })}>
                   <Tag color="geekblue" data-testid="condition">
                     {c.display}
-                    <span className="kl-tag-code">{c.icd10}</span>
+                    {c.icd10 && <span className="kl-tag-code">{c.icd10}</span>}
                   </Tag>
                 </Tooltip>
               ))}
