@@ -32,6 +32,7 @@ import { kpiRoutes } from './kpi/kpi.routes.js';
 import { breakGlassReviewRoutes } from './audit/break-glass-review.routes.js';
 import { sterileSupplyRoutes } from './sterile-supply/sterile-supply.routes.js';
 import { fhirRoutes } from './fhir/fhir.routes.js';
+import { issue, outcomeOf } from './fhir/outcome.js';
 
 export interface AppDeps {
   config: Config;
@@ -134,7 +135,14 @@ async function registerWebUi(app: FastifyInstance, configured: string | undefine
   await app.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: ['index.html'] });
   // Client-side routes (/residents/…, /worklist) fall back to the SPA shell; unknown /api stays 404.
   app.get('/*', { schema: { hide: true }, config: { public: true } }, (request, reply) => {
-    if (request.url.startsWith('/api/') || request.url.startsWith('/fhir/') || request.url.startsWith('/docs')) {
+    if (request.url.startsWith('/fhir/')) {
+      // Under /fhir every answer is FHIR, a missing route included.
+      return reply
+        .status(404)
+        .type('application/fhir+json')
+        .send(outcomeOf([issue('not-supported', `No FHIR interaction at ${request.method} ${request.url.split('?')[0]}`)]));
+    }
+    if (request.url.startsWith('/api/') || request.url.startsWith('/docs')) {
       return reply.status(404).send({ error: 'not_found', message: `Route ${request.method} ${request.url} not found` });
     }
     return reply.sendFile('index.html');

@@ -17,6 +17,7 @@ const RAW_HANDLE_ALLOWED: Record<string, string> = {
   'auth/auth.plugin.ts': 'resolves the session into the CareContext it builds',
   'auth/auth.routes.ts': 'log-in precedes any session (users, lock-out, sessions)',
   'http/health.routes.ts': 'liveness: SELECT now(), no table',
+  'fhir/fhir.routes.ts': 'SMART token issuance and scope lookup precede any context (like log-in); the subscription worker is a system job that matches with each subscriber\'s own context',
 };
 
 /** Where the raw handle is allowed by construction: the database layer, the context itself, CLIs. */
