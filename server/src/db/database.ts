@@ -16,6 +16,7 @@ import * as m0006 from './migrations/0006_worklist_indexes.js';
 import * as m0007 from './migrations/0007_kpi_covering_indexes.js';
 import * as m0008 from './migrations/0008_resident_activity.js';
 import * as m0009 from './migrations/0009_one_way_in.js';
+import * as m0014 from './migrations/0014_referral_loop.js';
 
 /** Versioned migrations, in order. A new file is appended here; applied ones are never edited. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007_kpi_covering_indexes': m0007,
   '0008_resident_activity': m0008,
   '0009_one_way_in': m0009,
+  '0014_referral_loop': m0014,
 };
 
 // DATE columns are calendar dates, not instants: keep them as 'YYYY-MM-DD' strings end to end.
