@@ -26,6 +26,7 @@ import { followUpRoutes, formOptionsRoutes } from './followups/followup.routes.j
 import { worklistRoutes } from './worklists/worklist.routes.js';
 import { kpiRoutes } from './kpi/kpi.routes.js';
 import { breakGlassReviewRoutes } from './audit/break-glass-review.routes.js';
+import { referralRoutes } from './referrals/referral.routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -96,6 +97,7 @@ export async function buildApp(opts: { config: Config; database: Database; schem
   await app.register(worklistRoutes, { prefix: '/api' });
   await app.register(kpiRoutes, { prefix: '/api' });
   await app.register(breakGlassReviewRoutes, { prefix: '/api' });
+  await app.register(referralRoutes, { prefix: '/api' });
 
   await registerWebUi(app, opts.config.webDist);
   return app;

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   choosePool,
   DISCHARGE_TEMPLATES,
-  durationStats,
   expandTemplate,
   greenChannelDateOk,
   isAllianceMember,
@@ -160,12 +159,4 @@ describe('reimbursement pathway', () => {
     expect(reimbursementRatio(p)).toBe(ratio);
   });
   it('a configured ratio wins', () => expect(reimbursementRatio('referred', { referred: 0.75 })).toBe(0.75));
-});
-
-describe('duration stats', () => {
-  it('median and mean', () => {
-    expect(durationStats([]).medianHours).toBeNull();
-    expect(durationStats([10, 30, 20])).toEqual({ count: 3, medianHours: 20, meanHours: 20 });
-    expect(durationStats([1, 2, 3, 10]).medianHours).toBe(2.5);
-  });
 });

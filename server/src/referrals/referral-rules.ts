@@ -257,15 +257,3 @@ export function reimbursementPathway(institutionKind: string, referred: boolean)
 export function reimbursementRatio(pathway: ReimbursementPathway, rates: Partial<Record<ReimbursementPathway, number>> = {}): number {
   return rates[pathway] ?? DEFAULT_REIMBURSEMENT[pathway];
 }
-
-// ---------------------------------------------------------------- KPI figures
-
-/** Median and mean of durations in hours (null when none). */
-export function durationStats(hours: number[]): { count: number; medianHours: number | null; meanHours: number | null } {
-  if (hours.length === 0) return { count: 0, medianHours: null, meanHours: null };
-  const s = [...hours].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  const median = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-  const mean = s.reduce((a, b) => a + b, 0) / s.length;
-  return { count: s.length, medianHours: Math.round(median * 10) / 10, meanHours: Math.round(mean * 10) / 10 };
-}

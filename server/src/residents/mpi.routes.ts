@@ -19,6 +19,9 @@ const RESIDENT_OWNED_TABLES = [
   'elderly_assessment',
   'contract',
   'referral',
+  'referral_event',
+  'slot_booking',
+  'test_order',
   'resident_identifier',
 ] as const;
 type OwnedTable = (typeof RESIDENT_OWNED_TABLES)[number];

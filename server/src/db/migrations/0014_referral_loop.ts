@@ -163,6 +163,8 @@ CREATE TABLE test_order (
   CHECK (decision = 'new' OR earlier_observation_id IS NOT NULL),
   CHECK (decision <> 'repeated' OR length(reason) >= 2)
 );
+-- Referral KPIs: follow-ups classified urgent or refer, by date.
+CREATE INDEX followup_visit_referral_kpi_idx ON followup_visit(visit_date) INCLUDE (resident_id, institution_id, team_id, recorded_by) WHERE (urgent OR referral_suggested) AND entry_status = 'active';
 CREATE INDEX test_order_resident_idx ON test_order(resident_id, ordered_at DESC);
 CREATE INDEX test_order_period_idx ON test_order(ordered_at) WHERE decision <> 'new';
 `,

@@ -589,7 +589,7 @@ async function createFixedResidents(
       to_institution_id: tertiary.id,
       urgency: 'routine',
       reason: '血压控制不满意，调整用药后请心内科评估靶器官损害',
-      status: 'closed',
+      status: 'completed',
       requested_by: gp.id,
       requested_at: cst(uncontrolledOn, 11, 0),
       seen_at: cst(seenOn, 10, 0),
