@@ -30,6 +30,8 @@ export const CLINICAL_ROLES: readonly Role[] = ['gp', 'health_manager', 'public_
 export const NAV_ITEMS: NavItem[] = [
   { path: '/worklist', labelKey: 'nav.worklist', roles: CLINICAL_ROLES },
   { path: '/residents', labelKey: 'nav.residents', roles: RECORD_ROLES },
+  // Referrals: the GP who refers, the hospital's coordinator and specialists.
+  { path: '/referrals', labelKey: 'nav.referrals', roles: ['gp', 'specialist', 'referral_coordinator'] },
   // KPIs: every member of staff and the administrators (aggregates only for the latter).
   { path: '/kpi', labelKey: 'nav.kpi' },
 ];

@@ -18,6 +18,9 @@ export const protectedRoutes: RouteObject[] = [
     lazy: async () => ({ Component: (await import('../features/followup/followup.page')).default }),
   },
   { path: 'worklist', lazy: async () => ({ Component: (await import('../features/worklist/worklist.page')).default }) },
+  { path: 'referrals', lazy: async () => ({ Component: (await import('../features/referrals/referrals.page')).default }) },
+  { path: 'referrals/new', lazy: async () => ({ Component: (await import('../features/referrals/referral-new.page')).default }) },
+  { path: 'referrals/:id', lazy: async () => ({ Component: (await import('../features/referrals/referral-detail.page')).default }) },
   { path: 'kpi', lazy: async () => ({ Component: (await import('../features/kpi/kpi.page')).default }) },
   { path: '*', lazy: async () => ({ Component: (await import('./NotFound.page')).default }) },
 ];
