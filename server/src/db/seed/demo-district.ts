@@ -29,6 +29,7 @@ import { ChronicChain, cst, type EnrolmentSummary, type MedicationLine, type Vis
 import { ATORVASTATIN, CONDITIONS, DM_DRUGS, HTN_DRUGS, type ConditionCode, type Drug } from './catalogues.js';
 import { generateDistrict, regionExists, STAFF_PASSWORD, type GenerateResult } from './district-generator.js';
 import type { DistrictOrg, HospitalOrg, StaffOverrides, TeamOrg } from './organisation.js';
+import { seedReferralDemo } from './referral-demo.js';
 
 export interface DemoLogin {
   username: string;
@@ -167,6 +168,8 @@ export async function seedDemoDistrict(
       },
     });
   const generated = residents <= ATOMIC_LIMIT ? await db.transaction().execute((trx) => run(trx, false)) : await run(db, true);
+  const referrals = await seedReferralDemo(db, today, fixed.map((f) => f.name));
+  log(`demo: ${referrals.sessions} specialist sessions, ${referrals.referrals} referrals in every state`);
   return { created: true, logins, generated };
 }
 
