@@ -6,6 +6,7 @@ import { badRequest, conflict, forbidden, notFound, type HttpError } from '../ht
 import { todayIso } from '../shared/dates.js';
 import { addDays } from '../chronic/rules/age.js';
 import { openTasks, responsibleTeam } from '../care-tasks/care-tasks.js';
+import { FOLLOW_UP_MESSAGES } from '../chronic/rules/index.js';
 import {
   DISCHARGE_TEMPLATES,
   expandTemplate,
@@ -228,11 +229,14 @@ export async function referralDraft(ctx: CareContext, residentId: string, follow
     }
     const programme = visit?.programme ?? null;
     const urgency: 'green_channel' | 'routine' = visit?.urgent ? 'green_channel' : 'routine';
-    const reason = visit
-      ? visit.urgent
-        ? `随访紧急转诊（${visit.visit_date}）：${visit.reasons.join('；') || visit.classification}`
-        : `随访建议转诊（${visit.visit_date}）：${visit.reasons.join('；') || visit.classification}`
-      : '';
+    // The reason in words: the visit's values and the national rule's advice for its classification.
+    let reason = '';
+    if (visit) {
+      const messages = FOLLOW_UP_MESSAGES[visit.programme as 'hypertension' | 'diabetes'] as Record<string, { zh: string }> | undefined;
+      const advice = messages?.[visit.classification]?.zh ?? visit.classification;
+      const bp = visit.sbp && visit.dbp ? `血压${visit.sbp}/${visit.dbp}mmHg。` : '';
+      reason = `${visit.urgent ? '随访紧急转诊' : '随访建议转诊'}（${visit.visit_date}）：${bp}${advice}`.slice(0, 500);
+    }
     return {
       residentId,
       followupVisitId: visit?.id ?? null,

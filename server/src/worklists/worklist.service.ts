@@ -129,7 +129,10 @@ export async function teamWorklist(ctx: CareContext, q: WorklistQuery) {
                f.direction || ':' || f.status AS task_code,
                CASE WHEN f.direction = 'down' THEN '下转回社区' ELSE '转诊结果已返回' END AS label,
                CASE WHEN f.direction = 'down' THEN 'Referred down to the community' ELSE 'Referral result returned' END AS label_en,
-               coalesce(f.returned_at, f.updated_at)::date AS due_date, coalesce(f.returned_at, f.updated_at)::date AS window_end,
+               (coalesce(f.returned_at, f.updated_at) AT TIME ZONE 'UTC' + interval '8 hours')::date AS due_date,
+               -- The deadline of the referral's next open task (the discharge calendar), else a week to read the results.
+               coalesce((SELECT min(ct.window_end) FROM care_task ct WHERE ct.referral_id = f.id AND ct.status = 'open'),
+                        (coalesce(f.returned_at, f.updated_at) AT TIME ZONE 'UTC' + interval '8 hours')::date + 7) AS window_end,
                CASE WHEN f.urgency = 'routine' THEN 'normal' ELSE 'high' END AS priority, f.reason,
                e.colour, e.rule, e.reason_zh, e.reason_en, e.last_visit_date, NULL AS assignee_name,
                r.id AS resident_id, acc.basis AS access_basis, f.status AS referral_status

@@ -70,7 +70,7 @@ function ReferralForm({ residentId, visitId, draft }: { residentId: string; visi
     <div className="kl-page" data-testid="referral-new">
       <Typography.Title level={3}>{t('referral.new.title')}</Typography.Title>
       <Space direction="vertical" size="large" style={{ width: '100%' }}>
-        {draft.reasons.length > 0 && <Alert type={draft.urgency === 'green_channel' ? 'error' : 'warning'} showIcon message={draft.reasons.join('；')} />}
+        {draft.reasons.length > 0 && <Alert type={draft.urgency === 'green_channel' ? 'error' : 'warning'} showIcon message={draft.reasons.map((c) => t(`followup.reasons.${c}`, { defaultValue: c })).join('；')} data-testid="referral-reasons" />}
         <Card size="small">
           <Form layout="vertical">
             <Form.Item label={t('referral.cols.urgency')}>
