@@ -10,7 +10,8 @@
  * session is oversold and that the counters equal the bookings. Case 2: the coordinator's incoming
  * queue for the busiest department (GET /api/referrals?box=incoming&open=true&departmentId=…).
  * Warm-up requests book into a separate warm-up session, so they never touch the measured week.
- * Targets: booking p99 ≤ 50 ms, no oversell. Run: npm run bench:referral [-- --concurrency C].
+ * Targets: booking p99 ≤ 50 ms, no oversell. Run: npm run bench:referral [-- --concurrency C]
+ * (BENCH_BOOKING_CONCURRENCY=N sets the booking race's concurrency, default 32).
  */
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -21,7 +22,7 @@ const RESIDENTS = 1000;
 const WARMUP_REFERRALS = 200;
 const DAYS = 5;
 const CAPACITY = 60;
-const BOOKING_CONCURRENCY = 32;
+const BOOKING_CONCURRENCY = Number(process.env.BENCH_BOOKING_CONCURRENCY ?? 32);
 const TAG = 'bench:referral';
 
 const config = loadConfig(process.env);
@@ -95,6 +96,8 @@ const results = await runBench({
          RETURNING id`,
         [RESIDENTS + WARMUP_REFERRALS, c.institution_id, c.department_id, TAG],
       );
+      // Fresh statistics, as autovacuum would keep them in a live system (1,200 new rows of one department).
+      await pool.query('ANALYZE referral');
       setup = { coordinator: c.username, departmentId: c.department_id, sessions, warmupSession, referrals: refs.map((r) => r.id) };
       console.log(`  setup: ${sessions.length} sessions × ${CAPACITY} places, ${refs.length} referrals (${RESIDENTS} measured, ${refs.length - RESIDENTS} warm-up)`);
     } finally {

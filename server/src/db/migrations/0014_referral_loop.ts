@@ -22,6 +22,7 @@ UPDATE referral SET status = CASE status WHEN 'seen' THEN 'in_progress' WHEN 're
  WHERE status IN ('seen','returned','closed');
 ALTER TABLE referral ADD CONSTRAINT referral_status_check
   CHECK (status IN ('requested','received','accepted','rejected','in_progress','on_hold','completed','cancelled','failed'));
+ANALYZE referral;
 ALTER TABLE referral
   ADD COLUMN department_id uuid REFERENCES department(id),
   ADD COLUMN followup_visit_id uuid REFERENCES followup_visit(id),
