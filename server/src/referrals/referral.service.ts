@@ -134,7 +134,9 @@ export async function bookSlot(trx: Trx, ctx: CareContext, r: ReferralRow, sessi
     .selectFrom('specialist_session as s')
     .innerJoin('department as d', 'd.id', 's.department_id')
     .innerJoin('institution as i', 'i.id', 's.institution_id')
-    .select(['s.id', 's.institution_id', 's.department_id', 's.session_date', 's.status', 's.release_at', 'd.name as department_name', 'i.region_code'])
+    // The referring institution, in the same round trip: membership decides the pools.
+    .innerJoin('institution as fi', (j) => j.on('fi.id', '=', r.from_institution_id))
+    .select(['s.id', 's.institution_id', 's.department_id', 's.session_date', 's.status', 's.release_at', 'd.name as department_name', 'i.region_code', 'fi.kind as from_kind', 'fi.region_code as from_region'])
     .where('s.id', '=', sessionId)
     .executeTakeFirst();
   if (!session) throw notFound('Session');
@@ -150,8 +152,7 @@ export async function bookSlot(trx: Trx, ctx: CareContext, r: ReferralRow, sessi
   if (green && !greenChannelDateOk(session.session_date, today)) {
     throw conflict('A green-channel referral is seen the same day or the next: pick a session today or tomorrow', 'green_channel_window');
   }
-  const from = await trx.selectFrom('institution').select(['kind', 'region_code']).where('id', '=', r.from_institution_id).executeTakeFirstOrThrow();
-  const member = isAllianceMember({ kind: from.kind, regionCode: from.region_code }, { regionCode: session.region_code });
+  const member = isAllianceMember({ kind: session.from_kind, regionCode: session.from_region }, { regionCode: session.region_code });
   const mayReserved = member || green;
   const takeReserved = () =>
     trx
@@ -359,7 +360,7 @@ export async function bookReferral(ctx: CareContext, referralId: string, session
     if (!sideOf(ctx, r)) throw forbidden('Only the referring or the receiving institution books for a referral');
     if (r.direction !== 'up') throw conflict('Down-referrals are not booked into hospital sessions', 'invalid_transition');
     if (!['requested', 'received', 'accepted', 'on_hold'].includes(r.status)) throw conflict(`Cannot book: the referral is ${r.status}`, 'invalid_transition');
-    await releaseSlot(trx, r.id);
+    if (r.session_id) await releaseSlot(trx, r.id);
     return bookSlot(trx, ctx, r, sessionId);
   });
 }
@@ -390,7 +391,7 @@ export async function changeReferralState(ctx: CareContext, referralId: string, 
     const extra: Record<string, unknown> = {};
     if (action === 'arrive' && r.direction === 'up') extra.encounter_id = await arrivalEncounter(trx, ctx, r);
     const to = await applyTransition(trx, ctx, r, action, side, reason, extra);
-    if (to === 'cancelled' || to === 'rejected') await releaseSlot(trx, r.id);
+    if ((to === 'cancelled' || to === 'rejected') && r.session_id) await releaseSlot(trx, r.id);
     return { id: r.id, status: to };
   });
 }
