@@ -352,6 +352,25 @@ describe('invalid transitions are refused, name the state and change nothing', (
   });
 });
 
+describe('reimbursement pathway', () => {
+  it('tags each encounter: community first visit 80%, referred 70%, unreferred hospital visit 50%', async () => {
+    const A = f.residents.residentA.id;
+    const body = { kind: 'outpatient', startedAt: new Date().toISOString(), reason: '复诊' };
+    const community = await ok<{ id: string }>('POST', `/api/residents/${A}/encounters`, gp, body);
+    // Resident X's referrals to the hospital are only requested (the hospital sees the record, no referral accepted): unreferred.
+    const unreferred = await ok<{ id: string }>('POST', `/api/residents/${residentX}/encounters`, spec, body);
+    // Resident A's referral to the hospital was completed today (within 30 days): referred.
+    const referred = await ok<{ id: string }>('POST', `/api/residents/${A}/encounters`, spec, body);
+    const rows = await f.db.selectFrom('encounter').select(['id', 'reimbursement_pathway', 'reimbursement_ratio']).where('id', 'in', [community.id, unreferred.id, referred.id]).execute();
+    const by = Object.fromEntries(rows.map((x) => [x.id, [x.reimbursement_pathway, x.reimbursement_ratio]]));
+    expect([by[community.id], by[unreferred.id], by[referred.id]]).toEqual([
+      ['community_first', 0.8],
+      ['unreferred', 0.5],
+      ['referred', 0.7],
+    ]);
+  });
+});
+
 describe('mutual recognition (互认)', () => {
   it('the catalogue holds at least 15 items, each with a LOINC code and a validity window', async () => {
     const cat = await ok<{ items: { loinc: string; validityDays: number; kind: string }[] }>('GET', '/api/recognised-tests', gp);

@@ -6,6 +6,7 @@ import { careContext, type CareContext } from '../http/care-context.js';
 import { badRequest, errorResponses, forbidden, notFound } from '../http/errors.js';
 import { ResidentIdParams } from '../residents/resident.schemas.js';
 import { VITAL_SIGNS, VITAL_SIGN_CODES } from './vital-signs.js';
+import { tagEncounterPathway } from '../referrals/referral.service.js';
 
 const isoDate = z.iso.date();
 const isoDateTime = z.iso.datetime({ offset: true });
@@ -75,6 +76,8 @@ async function insertEntry(ctx: CareContext, residentId: string, table: EntryTab
       .values({ resident_id: residentId, institution_id: ctx.actor.institutionId, recorded_by: ctx.actor.userId, ...values } as never)
       .returning('id')
       .executeTakeFirstOrThrow();
+    // Every encounter carries its reimbursement pathway and ratio.
+    if (table === 'encounter') await tagEncounterPathway(trx, (row as { id: string }).id, residentId, ctx.actor.institutionId);
     return { id: (row as { id: string }).id };
   });
 }

@@ -755,3 +755,24 @@ export async function getReferral(ctx: CareContext, referralId: string) {
     };
   });
 }
+
+/**
+ * Tags an encounter recorded at an institution with its reimbursement pathway (SPEC 13): a first
+ * visit in primary care, a hospital visit on a referral (accepted, under way, or completed in the
+ * last 30 days), or an unreferred hospital visit; the configured ratio is stored beside it.
+ */
+export async function tagEncounterPathway(trx: Trx, encounterId: string, residentId: string, institutionId: string | null): Promise<void> {
+  if (!institutionId) return;
+  const inst = await trx.selectFrom('institution').select('kind').where('id', '=', institutionId).executeTakeFirst();
+  if (!inst) return;
+  const referral = await trx
+    .selectFrom('referral')
+    .select('id')
+    .where('resident_id', '=', residentId)
+    .where('to_institution_id', '=', institutionId)
+    .where('direction', '=', 'up')
+    .where((eb) => eb.or([eb('status', 'in', ['accepted', 'in_progress']), eb.and([eb('status', '=', 'completed'), eb('completed_at', '>=', sql<Date>`now() - interval '30 days'`)])]))
+    .executeTakeFirst();
+  const pathway = reimbursementPathway(inst.kind, Boolean(referral));
+  await trx.updateTable('encounter').set({ reimbursement_pathway: pathway, reimbursement_ratio: await ratioFor(trx, pathway) }).where('id', '=', encounterId).execute();
+}
