@@ -126,14 +126,20 @@ function sourceRows(source: Source, s: KpiScope, today: string): RawBuilder<unkn
          AND ${scopeFilter(a, s)}`;
   }
   if (source === 'referral_suggested') {
-    // Follow-ups classified urgent or refer, and whether an up-referral followed within 14 days.
+    // Follow-ups classified urgent or refer, and whether an up-referral followed within 14 days: the
+    // period's up-referrals are hashed once per resident (China dates), not probed per visit.
     const a: Attribution = { institution: sql`v.institution_id`, team: sql`v.team_id`, doctor: sql`v.recorded_by` };
     return sql`
       SELECT v.resident_id, ${groupColumn(a, s)} AS group_id,
-             EXISTS (SELECT 1 FROM referral f WHERE f.resident_id = v.resident_id AND f.direction = 'up'
-                        AND f.requested_at >= (v.visit_date::timestamp - interval '8 hours') AT TIME ZONE 'UTC'
-                        AND f.requested_at < ((v.visit_date + 15)::timestamp - interval '8 hours') AT TIME ZONE 'UTC') AS referred
+             coalesce(EXISTS (SELECT 1 FROM unnest(rr.days) d WHERE d BETWEEN v.visit_date AND v.visit_date + 14), false) AS referred
         FROM followup_visit v
+        LEFT JOIN (
+          SELECT resident_id, array_agg((requested_at AT TIME ZONE 'UTC' + interval '8 hours')::date) AS days
+            FROM referral
+           WHERE direction = 'up'
+             AND requested_at >= (${from}::date::timestamp - interval '8 hours') AT TIME ZONE 'UTC'
+             AND requested_at < ((${to}::date + 15)::timestamp - interval '8 hours') AT TIME ZONE 'UTC'
+           GROUP BY resident_id) rr ON rr.resident_id = v.resident_id
        WHERE (v.urgent OR v.referral_suggested) AND v.entry_status = 'active'
          AND v.visit_date BETWEEN ${from}::date AND ${to}::date AND ${scopeFilter(a, s)}`;
   }
