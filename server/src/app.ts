@@ -31,6 +31,7 @@ import { worklistRoutes } from './worklists/worklist.routes.js';
 import { kpiRoutes } from './kpi/kpi.routes.js';
 import { breakGlassReviewRoutes } from './audit/break-glass-review.routes.js';
 import { sterileSupplyRoutes } from './sterile-supply/sterile-supply.routes.js';
+import { referralRoutes } from './referrals/referral.routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -117,6 +118,7 @@ export async function buildApp(opts: {
   await app.register(kpiRoutes, { prefix: '/api' });
   await app.register(breakGlassReviewRoutes, { prefix: '/api' });
   await app.register(sterileSupplyRoutes, { prefix: '/api/sterile-supply' });
+  await app.register(referralRoutes, { prefix: '/api' });
 
   await registerWebUi(app, opts.config.webDist);
   return app;
