@@ -313,9 +313,10 @@ export async function createReferral(ctx: CareContext, body: NewReferral) {
     institution(ctx.shared, body.toInstitutionId),
     ctx.shared.selectFrom('department').select(['id', 'institution_id']).where('id', '=', body.departmentId).executeTakeFirst(),
   ]);
-  if (!dept || dept.institution_id !== to.id) throw badRequest('body.departmentId', 'is not a department of the receiving institution');
-  if (to.id === from) throw badRequest('body.toInstitutionId', 'is your own institution');
+  // Checked once the write is granted: a write the actor may not make is refused as such first.
   return ctx.writeForResident(body.residentId, { action: 'create', resource: 'referral', fields: ['referral', 'summary'] }, async (trx) => {
+    if (!dept || dept.institution_id !== to.id) throw badRequest('body.departmentId', 'is not a department of the receiving institution');
+    if (to.id === from) throw badRequest('body.toInstitutionId', 'is your own institution');
     if (body.followupVisitId) {
       const v = await trx.selectFrom('followup_visit').select('id').where('id', '=', body.followupVisitId).where('resident_id', '=', body.residentId).executeTakeFirst();
       if (!v) throw badRequest('body.followupVisitId', 'is not a follow-up of this resident');
