@@ -61,7 +61,8 @@ beforeAll(async () => {
   await user('spec_h2', 'specialist', hospital2);
   const gpXId = await user('gp_x', 'gp', outside, teamX);
   residentX = f.residents.residentB.id;
-  // Resident B moves to the outside team's care (a second contract for the test).
+  // Resident B moves to the outside team's care: the contract with team B ends (one contract in force at a time), one with team X starts.
+  await db.updateTable('contract').set({ status: 'terminated', end_reason: '迁出本区', ended_at: new Date(Date.now() - 60_000) }).where('resident_id', '=', residentX).where('status', '=', 'active').execute();
   await db.insertInto('contract').values({ resident_id: residentX, team_id: teamX, gp_user_id: gpXId, package_code: 'basic', start_date: T, end_date: addDays(T, 365) }).execute();
   gp = await login(t.app, 'gp_a');
   hm = await login(t.app, 'hm_a');
