@@ -33,6 +33,7 @@ import { breakGlassReviewRoutes } from './audit/break-glass-review.routes.js';
 import { sterileSupplyRoutes } from './sterile-supply/sterile-supply.routes.js';
 import { fhirRoutes } from './fhir/fhir.routes.js';
 import { issue, outcomeOf } from './fhir/outcome.js';
+import { referralRoutes } from './referrals/referral.routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -120,6 +121,7 @@ export async function buildApp(opts: {
   await app.register(breakGlassReviewRoutes, { prefix: '/api' });
   await app.register(sterileSupplyRoutes, { prefix: '/api/sterile-supply' });
   await app.register(fhirRoutes, { prefix: '/fhir' });
+  await app.register(referralRoutes, { prefix: '/api' });
 
   await registerWebUi(app, opts.config.webDist);
   return app;

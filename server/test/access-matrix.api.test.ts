@@ -26,7 +26,17 @@ const CARE_ROLES: Role[] = ['gp', 'health_manager', 'nurse', 'public_health', 's
 type Basis = 'care_team' | 'referral' | 'break_glass' | 'self' | 'identifier_match';
 /** Kinds that only read; every other kind is sent against a resident built for the one request. */
 const READ_KINDS: AccessKind[] = ['resident', 'list', 'identify', 'aggregate'];
-const SUBJECT_KEYS = ['residentId', 'nationalId', 'phone', 'name', 'birthDate', 'sex', 'partnerId', 'contractId', 'taskId', 'entry', 'mergeId', 'breakGlassId'];
+const SUBJECT_KEYS = ['residentId', 'nationalId', 'phone', 'name', 'birthDate', 'sex', 'partnerId', 'contractId', 'taskId', 'entry', 'mergeId', 'breakGlassId', 'referralId', 'inProgressReferralId'];
+/** The subject's referrals an example may read (built only when it does). */
+const REFERRAL_KEYS = ['referralId', 'inProgressReferralId'];
+/**
+ * Relations in which the subject's referral to the hospital is open (a referral basis for the
+ * hospital's staff and the referring centre's): the own patient (from centre A), another centre's
+ * patient and the resident's own record (from centre B). In the others it is closed (cancelled), so
+ * the relation keeps its meaning: an open referral from centre A would give centre A's clinicians
+ * access to another team's patient, and one to the hospital would make a break-the-glass write legitimate.
+ */
+const OPEN_REFERRAL_RELATIONS: Relation[] = ['own_patient', 'other_centre', 'self'];
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const NO_ID = '00000000-0000-4000-8000-000000000000';
 
@@ -60,6 +70,8 @@ interface Known {
   partnerId?: string;
   mergeId?: string;
   breakGlassId?: string;
+  referralId?: string;
+  inProgressReferralId?: string;
 }
 
 let t: TestApp;
@@ -69,6 +81,10 @@ let more: Awaited<ReturnType<typeof extendFixture>>;
 const known = new Map<string, Known>();
 const actors = new Map<Role, Actor>();
 let teamOf: Record<string, string>;
+/** A hospital department receiving referrals and one of its sessions with free places. */
+let org: { departmentId: string; sessionId: string };
+/** Referral keys read by the examples of read routes: the shared world builds those. */
+let sharedNeeds: Set<string>;
 let today: string;
 let seq = 0;
 
@@ -172,8 +188,17 @@ async function buildResidents(specs: BuildSpec[]): Promise<Known[]> {
       end_reason: terminated ? '迁出' : null,
       ended_at: terminated ? new Date(Date.now() - 60_000) : null,
     });
-    const referral = relation === 'own_patient' && !twin ? { from: centreA, to: f.institutions.hospital } : null;
-    if (referral) rows.referral.push({ resident_id: id, direction: 'up', from_institution_id: referral.from, to_institution_id: referral.to, reason: '血压控制不佳，请专科会诊', status: 'requested' });
+    const needs = spec.needs ?? new Set();
+    const wantsReferral = REFERRAL_KEYS.some((key) => needs.has(key));
+    // The own patient is always referred (from centre A); what an example reads is built beside it.
+    const open = !twin && (relation === 'own_patient' || (wantsReferral && OPEN_REFERRAL_RELATIONS.includes(relation)));
+    const referral = open ? { from: teamOf[team]!, to: f.institutions.hospital } : null;
+    const referralRow = (status: string) => {
+      const rid = uuid();
+      rows.referral.push({ id: rid, resident_id: id, direction: 'up', from_institution_id: teamOf[team]!, to_institution_id: f.institutions.hospital, department_id: org.departmentId, reason: '血压控制不佳，请专科会诊', status, seen_at: status === 'in_progress' ? new Date() : null });
+      return rid;
+    };
+    const requestedReferral = relation === 'own_patient' && !twin ? referralRow('requested') : undefined;
     rows.enrolment.push({ resident_id: id, programme: 'hypertension', icd10: 'I10', enrolled_on: addDays(today, -60), team_id: team, institution_id: teamOf[team]!, doctor_user_id: gp, risk_colour: 'yellow', risk_rule: 'matrix', risk_reason: '血压未达标' });
     const taskId = uuid();
     rows.task.push({ id: taskId, resident_id: id, programme: 'elderly', task_code: 'elderly_health_check', label: '老年人健康体检', label_en: 'Elderly health check', due_date: today, window_end: addDays(today, 30), team_id: team, priority: 'high' });
@@ -192,6 +217,8 @@ async function buildResidents(specs: BuildSpec[]): Promise<Known[]> {
       contractId,
       taskId,
     };
+    if (!twin && needs.has('referralId')) k.referralId = requestedReferral ?? referralRow(open ? 'requested' : 'cancelled');
+    if (!twin && needs.has('inProgressReferralId')) k.inProgressReferralId = referralRow(open ? 'in_progress' : 'cancelled');
     known.set(id, k);
     out.push(k);
     const glass = relation === 'inside_break_glass' || relation === 'after_break_glass';
@@ -207,7 +234,6 @@ async function buildResidents(specs: BuildSpec[]): Promise<Known[]> {
       });
       if (!expired) k.breakGlass.add(a.userId);
     }
-    const needs = spec.needs ?? new Set();
     if (needs.has('entry')) {
       k.entryId = uuid();
       rows.condition.push({ id: k.entryId, resident_id: id, icd10: 'I10', display: '原发性高血压', diagnosed_on: addDays(today, -30) });
@@ -220,7 +246,7 @@ async function buildResidents(specs: BuildSpec[]): Promise<Known[]> {
       const pr = { from: centreA, to: f.institutions.hospital };
       rows.resident.push({ id: partner, name, sex: p.sex, birth_date: p.birthDate, ...p.protectedColumns, home_institution_id: centreA });
       rows.contract.push({ id: pc, resident_id: partner, team_id: A1, gp_user_id: f.users.gpA, package_code: 'basic', start_date: today, end_date: addYears(today, 1), status: 'active', end_reason: null, ended_at: null });
-      rows.referral.push({ resident_id: partner, direction: 'up', from_institution_id: pr.from, to_institution_id: pr.to, reason: '会诊', status: 'requested' });
+      rows.referral.push({ id: uuid(), resident_id: partner, direction: 'up', from_institution_id: pr.from, to_institution_id: pr.to, department_id: org.departmentId, reason: '会诊', status: 'requested', seen_at: null });
       known.set(partner, { ...k, id: partner, nationalId: null, homeInstitutionId: centreA, contractTeam: A1, referral: pr, breakGlass: new Set(), contractId: pc, taskId: NO_ID });
       k.partnerId = partner;
     }
@@ -275,6 +301,11 @@ function worldFor(a: Actor, s: Known | null, unique: number): ExampleWorld {
     entry: { table: 'condition', id: s?.entryId ?? NO_ID },
     mergeId: s?.mergeId ?? NO_ID,
     breakGlassId: s?.breakGlassId ?? NO_ID,
+    referralId: s?.referralId ?? NO_ID,
+    inProgressReferralId: s?.inProgressReferralId ?? NO_ID,
+    hospitalId: f.institutions.hospital,
+    departmentId: org?.departmentId ?? NO_ID,
+    specialistSessionId: org?.sessionId ?? NO_ID,
     today,
     unique,
   };
@@ -401,8 +432,24 @@ beforeAll(async () => {
     cssd_run_nurse: 'cssd_run_nurse',
     cssd_centre_nurse: 'cssd_centre_nurse',
   };
+  // A cardiology department of the hospital and a session next week with room for every booking the matrix makes.
+  const departmentId = (await db.insertInto('department').values({ institution_id: f.institutions.hospital, name: '心内科', name_en: 'Cardiology', specialty: 'cardiology' }).returning('id').executeTakeFirstOrThrow()).id;
+  const published = await t.app.inject({
+    method: 'POST',
+    url: '/api/specialist-sessions',
+    headers: { authorization: (await login(t.app, 'coord_h')).authorization },
+    payload: { departmentId, date: addDays(today, 7), startTime: '08:00', endTime: '11:30', capacity: 500 },
+  });
+  expect(published.statusCode).toBe(201);
+  org = { departmentId, sessionId: (published.json() as { id: string }).id };
+  // What the read routes' examples read of the subject's referrals (the shared world builds it).
+  sharedNeeds = new Set();
+  for (const route of routeTable(t.app)) {
+    if (!route.url.startsWith('/api/') || !route.access?.example || !(route.method === 'GET' || READ_KINDS.includes(route.access.kind))) continue;
+    for (const key of keysRead(route)) if (REFERRAL_KEYS.includes(key)) sharedNeeds.add(key);
+  }
   // The resident's own record (the self relation), contracted to centre B.
-  const self = await buildResident('self');
+  const self = await buildResident('self', { needs: sharedNeeds });
   const residentUser = await more.residentUser('res_self', self.id);
   for (const role of ROLES) {
     const u = await db.selectFrom('app_user').select(['id', 'institution_id', 'resident_id']).where('username', '=', usernames[role]).executeTakeFirstOrThrow();
@@ -442,7 +489,7 @@ describe('access matrix: role × relation × route', () => {
     const shared = new Map<Relation, Known>();
     const selfSubject = known.get(actors.get('resident')!.residentId!)!;
     for (const relation of RELATIONS) {
-      const s = relation === 'self' ? selfSubject : await buildResident(relation, { terminateLater: true });
+      const s = relation === 'self' ? selfSubject : await buildResident(relation, { terminateLater: true, needs: sharedNeeds });
       await buildResident('other_centre', { twinOf: s });
       if (relation === 'own_patient') await buildResident('own_patient', { twinOf: s, twinInCare: true });
       shared.set(relation, s);

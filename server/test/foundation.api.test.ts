@@ -108,7 +108,7 @@ describe('access control by care relationship', () => {
     const open = await get(`/api/residents/${a}`, spec);
     expect(open.statusCode).toBe(200);
     expect(open.json().accessBasis).toBe('referral');
-    await t.database.db.updateTable('referral').set({ status: 'closed' }).where('id', '=', ref.id).execute();
+    await t.database.db.updateTable('referral').set({ status: 'completed' }).where('id', '=', ref.id).execute();
     expect((await get(`/api/residents/${a}`, spec)).statusCode).toBe(403);
   });
 

@@ -12,7 +12,8 @@ export type AccessBasis = 'self' | 'care_team' | 'referral' | 'break_glass';
 /** Bases that make a care relationship; break-the-glass is time-boxed read access, not one. */
 export const CARE_RELATIONSHIP_BASES: readonly AccessBasis[] = ['self', 'care_team', 'referral'];
 
-export const OPEN_REFERRAL_STATUSES = ['requested', 'accepted', 'seen'] as const;
+/** A referral under way (FHIR Task states, see referrals/referral-rules.ts OPEN_STATUSES). */
+export const OPEN_REFERRAL_STATUSES = ['requested', 'received', 'accepted', 'in_progress', 'on_hold'] as const;
 export const BREAK_GLASS_HOURS = 24;
 
 /** Start of the calendar day after `asOf` in China time, as an instant (for timestamptz columns). */

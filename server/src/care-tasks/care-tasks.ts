@@ -16,6 +16,8 @@ export interface NewTask {
   windowEnd: string;
   priority?: TaskPriority;
   reason?: string | null;
+  /** The referral a task comes from (discharge tasks, returned results). */
+  referralId?: string | null;
 }
 
 export const FOLLOW_UP_LABELS = {
@@ -60,6 +62,7 @@ export async function openTasks(trx: Transaction<DB>, tasks: NewTask[], team: { 
         reason: t.reason ?? null,
         team_id: team?.teamId ?? null,
         assignee_user_id: team?.assigneeId ?? null,
+        referral_id: t.referralId ?? null,
       })),
     )
     .onConflict((oc) => oc.columns(['resident_id', 'programme', 'task_code']).where('status', '=', 'open').doNothing())

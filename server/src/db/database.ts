@@ -21,6 +21,7 @@ import * as m0010 from './migrations/0010_login_throttle.js';
 import * as m0011 from './migrations/0011_race_constraints.js';
 import * as m0012 from './migrations/0012_audit_chain.js';
 import * as m0013 from './migrations/0013_sterile_supply.js';
+import * as m0014 from './migrations/0014_referral_loop.js';
 import * as m0015 from './migrations/0015_fhir.js';
 
 /** Versioned migrations, in order. A new file is appended here; applied ones are never edited. */
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011_race_constraints': m0011,
   '0012_audit_chain': m0012,
   '0013_sterile_supply': m0013,
+  '0014_referral_loop': m0014,
   '0015_fhir': m0015,
 };
 

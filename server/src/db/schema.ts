@@ -83,6 +83,7 @@ export interface CareTask {
   priority: Generated<string>;
   programme: string;
   reason: string | null;
+  referral_id: string | null;
   resident_id: string;
   status: Generated<string>;
   task_code: string;
@@ -183,6 +184,8 @@ export interface Encounter {
   reason: string | null;
   recorded_at: Generated<Timestamp>;
   recorded_by: string | null;
+  reimbursement_pathway: string | null;
+  reimbursement_ratio: Numeric | null;
   replaces_id: string | null;
   resident_id: string;
   source: Generated<string>;
@@ -402,26 +405,78 @@ export interface ProgrammeEnrolment {
   team_id: string | null;
 }
 
+export interface RecognisedTest {
+  active: Generated<boolean>;
+  kind: string;
+  loinc: string;
+  name: string;
+  name_en: string;
+  region_code: string;
+  validity_days: number;
+}
+
 export interface Referral {
+  accepted_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  department_id: string | null;
+  diagnosis: string | null;
   direction: string;
+  discharge_package: Json | null;
+  encounter_id: string | null;
+  findings: string | null;
+  followup_visit_id: string | null;
   from_institution_id: string;
   id: Generated<string>;
+  parent_referral_id: string | null;
   reason: string;
+  received_at: Timestamp | null;
+  reimbursement_pathway: string | null;
+  reimbursement_ratio: Numeric | null;
   requested_at: Generated<Timestamp>;
   requested_by: string | null;
   resident_id: string;
   returned_at: Timestamp | null;
   seen_at: Timestamp | null;
+  session_id: string | null;
   status: Generated<string>;
+  status_reason: string | null;
+  summary: Json | null;
   to_institution_id: string;
   updated_at: Generated<Timestamp>;
   urgency: Generated<string>;
+}
+
+export interface ReferralEvent {
+  action: string;
+  actor_user_id: string | null;
+  at: Generated<Timestamp>;
+  from_status: string | null;
+  id: Generated<string>;
+  reason: string | null;
+  referral_id: string;
+  resident_id: string;
+  to_status: string;
+}
+
+export interface ReferralPolicy {
+  institution_id: string;
+  release_hours: Generated<number>;
+  reserved_share: Generated<Numeric>;
+  updated_at: Generated<Timestamp>;
+  updated_by: string | null;
 }
 
 export interface Region {
   code: string;
   name: string;
   name_en: string;
+}
+
+export interface ReimbursementRate {
+  pathway: string;
+  ratio: Numeric;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface Resident {
@@ -510,6 +565,38 @@ export interface ServicePackage {
   kind: string;
   name: string;
   name_en: string;
+}
+
+export interface SlotBooking {
+  booked_at: Generated<Timestamp>;
+  booked_by: string | null;
+  cancelled_at: Timestamp | null;
+  id: Generated<string>;
+  pool: string;
+  referral_id: string;
+  resident_id: string;
+  session_id: string;
+  status: Generated<string>;
+}
+
+export interface SpecialistSession {
+  capacity: number;
+  clinic_name: string | null;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  department_id: string;
+  doctor_user_id: string | null;
+  end_time: string;
+  id: Generated<string>;
+  institution_id: string;
+  open_booked: Generated<number>;
+  release_at: Timestamp;
+  reserved: number;
+  reserved_booked: Generated<number>;
+  session_date: string;
+  start_time: string;
+  starts_at: Timestamp;
+  status: Generated<string>;
 }
 
 export interface SsBatch {
@@ -803,6 +890,21 @@ export interface TeamMember {
   user_id: string;
 }
 
+export interface TestOrder {
+  decision: string;
+  earlier_at: Timestamp | null;
+  earlier_institution_id: string | null;
+  earlier_observation_id: string | null;
+  id: Generated<string>;
+  institution_id: string | null;
+  loinc: string;
+  ordered_at: Generated<Timestamp>;
+  ordered_by: string | null;
+  reason: string | null;
+  referral_id: string | null;
+  resident_id: string;
+}
+
 export interface UserSession {
   created_at: Generated<Timestamp>;
   expires_at: Timestamp;
@@ -834,8 +936,12 @@ export interface DB {
   medication: Medication;
   observation: Observation;
   programme_enrolment: ProgrammeEnrolment;
+  recognised_test: RecognisedTest;
   referral: Referral;
+  referral_event: ReferralEvent;
+  referral_policy: ReferralPolicy;
   region: Region;
+  reimbursement_rate: ReimbursementRate;
   resident: Resident;
   resident_activity: ResidentActivity;
   resident_identifier: ResidentIdentifier;
@@ -843,6 +949,8 @@ export interface DB {
   row_version: RowVersion;
   screening: Screening;
   service_package: ServicePackage;
+  slot_booking: SlotBooking;
+  specialist_session: SpecialistSession;
   ss_batch: SsBatch;
   ss_bd_test: SsBdTest;
   ss_bi_test: SsBiTest;
@@ -868,5 +976,6 @@ export interface DB {
   system_token: SystemToken;
   team: Team;
   team_member: TeamMember;
+  test_order: TestOrder;
   user_session: UserSession;
 }

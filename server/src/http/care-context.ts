@@ -28,6 +28,9 @@ export const RESIDENT_ENTRY_TABLES = [
   'elderly_assessment',
   'contract',
   'referral',
+  'referral_event',
+  'slot_booking',
+  'test_order',
   'resident_identifier',
 ] as const satisfies readonly (keyof DB)[];
 
@@ -46,7 +49,7 @@ export const RESIDENT_TABLES = [
 ] as const satisfies readonly (keyof DB)[];
 export type ResidentTable = (typeof RESIDENT_TABLES)[number];
 /** Resident tables whose rows are addressed by id in a route. */
-export type OwnedRowTable = Exclude<ResidentTable, 'resident' | 'resident_activity' | 'audit_event' | 'user_session' | 'change_log' | 'identity_correction' | 'resident_identifier'>;
+export type OwnedRowTable = Exclude<ResidentTable, 'resident' | 'resident_activity' | 'audit_event' | 'user_session' | 'change_log' | 'identity_correction' | 'resident_identifier' | 'referral_event' | 'slot_booking' | 'test_order'>;
 /** The organisation, catalogues and staff: no resident data. */
 export type SharedDB = Omit<DB, ResidentTable>;
 

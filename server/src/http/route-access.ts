@@ -50,6 +50,17 @@ export interface ExampleWorld {
   /** A merge of which the subject is the survivor; a break-the-glass on the subject by another centre. */
   mergeId: string;
   breakGlassId: string;
+  /**
+   * The subject's up-referral from its contract team's centre to the hospital: requested
+   * (`referralId`) or with the patient seen (`inProgressReferralId`). Open only where the relation
+   * allows it (the own patient, another centre's, the resident's own); closed otherwise.
+   */
+  referralId: string;
+  inProgressReferralId: string;
+  /** The hospital, one of its departments, and a session of that department with free places. */
+  hospitalId: string;
+  departmentId: string;
+  specialistSessionId: string;
   today: string;
   /** A number unique to this request, for values that must not repeat. */
   unique: number;

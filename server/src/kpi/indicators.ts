@@ -87,6 +87,48 @@ export const INDICATORS = {
     denominator: 'live births in the period',
     target: null,
   },
+  referral_timely: {
+    nameZh: '转诊及时率',
+    nameEn: 'Timely referral rate',
+    numerator: 'up-referrals seen at the hospital within 1 day of the request (seed 003: 3 days → 1)',
+    denominator: 'up-referrals requested in the period, not cancelled or rejected, seen or over a day old',
+    target: null,
+  },
+  referral_green_channel_share: {
+    nameZh: '绿色通道转诊占比',
+    nameEn: 'Green-channel share of up-referrals',
+    numerator: 'green-channel up-referrals requested in the period',
+    denominator: 'up-referrals requested in the period',
+    target: null,
+  },
+  up_referral_rate: {
+    nameZh: '上转率（应转尽转）',
+    nameEn: 'Up-referral rate when indicated',
+    numerator: 'follow-ups classified urgent or refer followed by an up-referral within 14 days',
+    denominator: 'follow-ups in the period classified urgent or refer',
+    target: null,
+  },
+  down_referral_rate: {
+    nameZh: '下转率',
+    nameEn: 'Down-referral rate',
+    numerator: 'completed up-referrals that came back down with a discharge package',
+    denominator: 'up-referrals requested in the period and completed',
+    target: null,
+  },
+  discharge_tasks_on_time: {
+    nameZh: '下转患者出院任务按时完成率',
+    nameEn: 'Down-referred patients with discharge tasks done on time',
+    numerator: 'down-referrals whose discharge tasks were all done within their windows',
+    denominator: 'down-referrals requested in the period whose last discharge task window has ended',
+    target: null,
+  },
+  repeat_test_rate: {
+    nameZh: '重复检查率',
+    nameEn: 'Repeat-test rate',
+    numerator: 'recognised tests repeated inside the validity window of an earlier result',
+    denominator: 'test orders in the period that met a recognised result inside its window (reused or repeated)',
+    target: null,
+  },
 } as const;
 
 export type IndicatorCode = keyof typeof INDICATORS;

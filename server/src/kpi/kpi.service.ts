@@ -45,7 +45,7 @@ function groupColumn(a: Attribution, s: KpiScope): RawBuilder<unknown> {
  * (a dashboard is four queries, whatever the number of indicators), and the drill-down filters the
  * same rows with the same predicates, so a number and its residents cannot disagree.
  */
-type Source = 'hypertension' | 'diabetes' | 'timeliness' | 'population';
+type Source = 'hypertension' | 'diabetes' | 'timeliness' | 'population' | 'referral' | 'referral_suggested' | 'test_order';
 
 interface IndicatorSql {
   source: Source;
@@ -68,6 +68,12 @@ const INDICATOR_SQL: Record<IndicatorCode, IndicatorSql> = {
   // Numerator counts mothers, denominator live births: different rows of the same population.
   early_pregnancy_registration: { source: 'population', den: sql`x.born_in_period`, num: sql`x.delivered_registered_early` },
   postpartum_visit: { source: 'population', den: sql`x.born_in_period`, num: sql`x.delivered_visited_postpartum` },
+  referral_timely: { source: 'referral', den: sql`x.up AND x.timely_due`, num: sql`x.up AND x.timely_due AND x.seen_in_a_day` },
+  referral_green_channel_share: { source: 'referral', den: sql`x.up`, num: sql`x.up AND x.green` },
+  up_referral_rate: { source: 'referral_suggested', den: sql`true`, num: sql`x.referred` },
+  down_referral_rate: { source: 'referral', den: sql`x.up AND x.completed`, num: sql`x.up AND x.completed AND x.down_referred` },
+  discharge_tasks_on_time: { source: 'referral', den: sql`x.discharge_due`, num: sql`x.discharge_due AND x.discharge_on_time` },
+  repeat_test_rate: { source: 'test_order', den: sql`true`, num: sql`x.repeated` },
 };
 
 /** Rows of a source for a scope: resident_id, group_id and the flags the predicates read. */
@@ -94,6 +100,60 @@ function sourceRows(source: Source, s: KpiScope, today: string): RawBuilder<unkn
         ) v ON v.enrolment_id = pe.id
        WHERE pe.programme = ${source} AND pe.enrolled_on <= ${to}::date
          AND (pe.ended_on IS NULL OR pe.ended_on >= ${from}::date) AND ${scopeFilter(a, s)}`;
+  }
+  if (source === 'referral') {
+    // Attributed to the community end (the sender of an up-referral, the receiver of a down one) and
+    // the team and GP of the contract in force at the period's end.
+    const a: Attribution = { institution: sql`CASE f.direction WHEN 'up' THEN f.from_institution_id ELSE f.to_institution_id END`, team: sql`c.team_id`, doctor: sql`c.gp_user_id` };
+    const until = to < today ? to : today;
+    return sql`
+      SELECT f.resident_id, ${groupColumn(a, s)} AS group_id,
+             f.direction = 'up' AS up,
+             f.urgency = 'green_channel' AS green,
+             (f.status NOT IN ('cancelled', 'rejected') AND (f.seen_at IS NOT NULL OR f.requested_at < now() - interval '1 day')) AS timely_due,
+             coalesce(f.seen_at <= f.requested_at + interval '1 day', false) AS seen_in_a_day,
+             f.status = 'completed' AS completed,
+             EXISTS (SELECT 1 FROM referral d WHERE d.parent_referral_id = f.id AND d.direction = 'down') AS down_referred,
+             (f.direction = 'down' AND dt.n > 0 AND dt.last_window <= ${until}::date) AS discharge_due,
+             coalesce(dt.n = dt.on_time, false) AS discharge_on_time
+        FROM referral f
+        LEFT JOIN contract c ON c.resident_id = f.resident_id AND ${contractInForce('c', to)}
+        LEFT JOIN LATERAL (
+          SELECT count(*)::int AS n, count(*) FILTER (WHERE t.status = 'done' AND t.done_on <= t.window_end)::int AS on_time, max(t.window_end) AS last_window
+            FROM care_task t WHERE t.referral_id = f.id AND t.task_code LIKE 'discharge:%' AND t.status <> 'cancelled') dt ON f.direction = 'down'
+       WHERE f.requested_at >= (${from}::date::timestamp - interval '8 hours') AT TIME ZONE 'UTC'
+         AND f.requested_at < ((${to}::date + 1)::timestamp - interval '8 hours') AT TIME ZONE 'UTC'
+         AND ${scopeFilter(a, s)}`;
+  }
+  if (source === 'referral_suggested') {
+    // Follow-ups classified urgent or refer, and whether an up-referral followed within 14 days: the
+    // period's up-referrals are hashed once per resident (China dates), not probed per visit.
+    const a: Attribution = { institution: sql`v.institution_id`, team: sql`v.team_id`, doctor: sql`v.recorded_by` };
+    return sql`
+      SELECT v.resident_id, ${groupColumn(a, s)} AS group_id,
+             coalesce(EXISTS (SELECT 1 FROM unnest(rr.days) d WHERE d BETWEEN v.visit_date AND v.visit_date + 14), false) AS referred
+        FROM followup_visit v
+        LEFT JOIN (
+          SELECT resident_id, array_agg((requested_at AT TIME ZONE 'UTC' + interval '8 hours')::date) AS days
+            FROM referral
+           WHERE direction = 'up'
+             AND requested_at >= (${from}::date::timestamp - interval '8 hours') AT TIME ZONE 'UTC'
+             AND requested_at < ((${to}::date + 15)::timestamp - interval '8 hours') AT TIME ZONE 'UTC'
+           GROUP BY resident_id) rr ON rr.resident_id = v.resident_id
+       WHERE (v.urgent OR v.referral_suggested) AND v.entry_status = 'active'
+         AND v.visit_date BETWEEN ${from}::date AND ${to}::date AND ${scopeFilter(a, s)}`;
+  }
+  if (source === 'test_order') {
+    // Orders that met a recognised result inside its window: reused or repeated.
+    const a: Attribution = { institution: sql`o.institution_id`, team: sql`c.team_id`, doctor: sql`o.ordered_by` };
+    return sql`
+      SELECT o.resident_id, ${groupColumn(a, s)} AS group_id, o.decision = 'repeated' AS repeated
+        FROM test_order o
+        LEFT JOIN contract c ON c.resident_id = o.resident_id AND ${contractInForce('c', to)}
+       WHERE o.decision <> 'new'
+         AND o.ordered_at >= (${from}::date::timestamp - interval '8 hours') AT TIME ZONE 'UTC'
+         AND o.ordered_at < ((${to}::date + 1)::timestamp - interval '8 hours') AT TIME ZONE 'UTC'
+         AND ${scopeFilter(a, s)}`;
   }
   if (source === 'timeliness') {
     // Attributed through the task's team (its centre, its GP): no join to the enrolments needed.
@@ -200,7 +260,7 @@ export function validatePeriod(from: string, to: string) {
 }
 
 /** Who may see KPIs at which level: administrators any aggregate; staff their institution, team and themselves. */
-function requireKpiAccess(ctx: CareContext, s: KpiScope) {
+export function requireKpiAccess(ctx: CareContext, s: KpiScope) {
   const a = ctx.actor;
   if (a.role === 'commission_admin' || a.role === 'insurance_admin') return;
   if (a.role === 'resident') throw forbidden('KPIs are for staff and administrators');

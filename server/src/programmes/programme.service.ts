@@ -1,3 +1,4 @@
+import { closeDownReferralIfDone } from '../referrals/referral.service.js';
 import type { Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { CareContext } from '../http/care-context.js';
@@ -297,7 +298,10 @@ export async function completeScheduledVisit(ctx: CareContext, residentId: strin
     if (!task) throw badRequest('params.taskId', 'is not a task of this resident');
     if (task.status !== 'open') throw conflict('Task is not open');
     if (task.programme === 'hypertension' || task.programme === 'diabetes') throw badRequest('params.taskId', 'chronic follow-ups are completed by recording the follow-up form');
-    await trx.updateTable('care_task').set({ status: 'done', done_on: doneOn, done_ref: taskId }).where('id', '=', taskId).execute();
+    const done = await trx.updateTable('care_task').set({ status: 'done', done_on: doneOn, done_ref: taskId }).where('id', '=', taskId).where('status', '=', 'open').returning('referral_id').executeTakeFirst();
+    if (!done) throw conflict('Task is not open');
+    // The last discharge task done closes its down-referral.
+    if (done.referral_id) await closeDownReferralIfDone(trx, ctx, done.referral_id);
     return { id: taskId, status: 'done' as const, doneOn };
   });
 }

@@ -8,6 +8,7 @@ import { ResidentIdParams } from '../residents/resident.schemas.js';
 import { calendarDate, clinicalDate, clinicalDateTime, dateTime, endNotBefore, text } from '../http/schema-primitives.js';
 import { VITAL_SIGNS, VITAL_SIGN_CODES } from './vital-signs.js';
 import { access } from '../http/route-access.js';
+import { tagEncounterPathway } from '../referrals/referral.service.js';
 
 const isoDate = clinicalDate();
 const isoDateTime = clinicalDateTime();
@@ -78,6 +79,8 @@ async function insertEntry(ctx: CareContext, residentId: string, table: EntryTab
       .values({ resident_id: residentId, institution_id: ctx.actor.institutionId, recorded_by: ctx.actor.userId, ...values } as never)
       .returning('id')
       .executeTakeFirstOrThrow();
+    // Every encounter carries its reimbursement pathway and ratio.
+    if (table === 'encounter') await tagEncounterPathway(trx, (row as { id: string }).id, residentId, ctx.actor.institutionId);
     return { id: (row as { id: string }).id };
   });
 }

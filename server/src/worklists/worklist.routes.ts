@@ -17,7 +17,7 @@ export const worklistRoutes: FastifyPluginAsyncZod = async (app) => {
         teamId: z.string().uuid().optional(),
         assigneeId: z.string().uuid().optional(),
         bucket: z.enum(WORKLIST_BUCKETS).default('due_this_week'),
-        programme: z.enum(['hypertension', 'diabetes', 'elderly', 'child', 'maternal', 'screening']).optional(),
+        programme: z.enum(['hypertension', 'diabetes', 'elderly', 'child', 'maternal', 'screening', 'referral']).optional(),
         colour: z.enum(['green', 'yellow', 'red']).optional(),
         sort: z.enum(WORKLIST_SORTS).default('due'),
         limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -51,6 +51,9 @@ export const worklistRoutes: FastifyPluginAsyncZod = async (app) => {
               riskReasonEn: z.string().nullable(),
               lastVisitDate: z.string().nullable(),
               assigneeName: z.string().nullable(),
+              /** Referred back: the referral's status and its dated discharge tasks (or the results notice). */
+              referralStatus: z.string().nullable(),
+              tasks: z.array(z.object({ id: z.string().uuid(), label: z.string(), labelEn: z.string(), dueDate: z.string(), windowEnd: z.string(), status: z.string(), doneOn: z.string().nullable() })),
             }),
           ),
         }),

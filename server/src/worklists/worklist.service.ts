@@ -66,6 +66,8 @@ export interface WorklistItem {
   riskReasonEn: string | null;
   lastVisitDate: string | null;
   assigneeName: string | null;
+  referralStatus: string | null;
+  tasks: { id: string; label: string; labelEn: string; dueDate: string; windowEnd: string; status: string; doneOn: string | null }[];
 }
 
 /**
@@ -89,6 +91,7 @@ export async function teamWorklist(ctx: CareContext, q: WorklistQuery) {
   );
 
   let counts = { due_this_week: 0, overdue: 0, urgent: 0, open: 0, referred_back: 0 };
+  const referralTasks = new Map<string, WorklistItem['tasks']>();
   // The team's tasks, joined against the care-relationship query: a resident whose contract ended
   // leaves the list (and its counts) at once, and each one shown is audited with the basis found.
   const rows = await ctx.listResidents({ resource: 'worklist', fields: ['name', 'sex', 'age', 'tasks', 'risk_colour'], detail: { bucket: q.bucket } }, async (accessible, db) => {
@@ -103,7 +106,7 @@ export async function teamWorklist(ctx: CareContext, q: WorklistQuery) {
       SELECT count(*)::int AS n FROM referral f
         JOIN contract c ON c.resident_id = f.resident_id AND c.team_id = ${teamId}::uuid AND ${contractInForce('c', today)}
         JOIN ${accessible} acc ON acc.resident_id = f.resident_id
-       WHERE (f.direction = 'down' OR f.status = 'returned')
+       WHERE (f.direction = 'down' OR f.returned_at IS NOT NULL)
          AND coalesce(f.returned_at, f.updated_at) >= ${addDays(today, -REFERRED_BACK_DAYS)}::date`.execute(db);
 
     const worstEnrolment = sql`
@@ -117,7 +120,7 @@ export async function teamWorklist(ctx: CareContext, q: WorklistQuery) {
     type Row = {
       id: string; kind: 'task' | 'referral'; resident_id: string; name: string; sex: string; birth_date: string; programme: string;
       task_code: string; label: string; label_en: string; due_date: string; window_end: string; priority: WorklistItem['priority'];
-      reason: string | null; access_basis: AccessBasis; colour: WorklistItem['riskColour']; rule: string | null; reason_zh: string | null; reason_en: string | null; last_visit_date: string | null; assignee_name: string | null;
+      reason: string | null; access_basis: AccessBasis; referral_status?: string; colour: WorklistItem['riskColour']; rule: string | null; reason_zh: string | null; reason_en: string | null; last_visit_date: string | null; assignee_name: string | null;
     };
     let rowsQuery;
     if (q.bucket === 'referred_back') {
@@ -126,16 +129,19 @@ export async function teamWorklist(ctx: CareContext, q: WorklistQuery) {
                f.direction || ':' || f.status AS task_code,
                CASE WHEN f.direction = 'down' THEN '下转回社区' ELSE '转诊结果已返回' END AS label,
                CASE WHEN f.direction = 'down' THEN 'Referred down to the community' ELSE 'Referral result returned' END AS label_en,
-               coalesce(f.returned_at, f.updated_at)::date AS due_date, coalesce(f.returned_at, f.updated_at)::date AS window_end,
+               (coalesce(f.returned_at, f.updated_at) AT TIME ZONE 'UTC' + interval '8 hours')::date AS due_date,
+               -- The deadline of the referral's next open task (the discharge calendar), else a week to read the results.
+               coalesce((SELECT min(ct.window_end) FROM care_task ct WHERE ct.referral_id = f.id AND ct.status = 'open'),
+                        (coalesce(f.returned_at, f.updated_at) AT TIME ZONE 'UTC' + interval '8 hours')::date + 7) AS window_end,
                CASE WHEN f.urgency = 'routine' THEN 'normal' ELSE 'high' END AS priority, f.reason,
                e.colour, e.rule, e.reason_zh, e.reason_en, e.last_visit_date, NULL AS assignee_name,
-               r.id AS resident_id, acc.basis AS access_basis
+               r.id AS resident_id, acc.basis AS access_basis, f.status AS referral_status
           FROM referral f
           JOIN contract c ON c.resident_id = f.resident_id AND c.team_id = ${teamId}::uuid AND ${contractInForce('c', today)}
           JOIN ${accessible} acc ON acc.resident_id = f.resident_id
           JOIN resident r ON r.id = f.resident_id
           ${worstEnrolment}
-         WHERE (f.direction = 'down' OR f.status = 'returned')
+         WHERE (f.direction = 'down' OR f.returned_at IS NOT NULL)
            AND coalesce(f.returned_at, f.updated_at) >= ${addDays(today, -REFERRED_BACK_DAYS)}::date
            AND ${q.colour ? sql`e.colour = ${q.colour}` : sql`true`}
          ORDER BY coalesce(f.returned_at, f.updated_at) DESC
@@ -156,6 +162,22 @@ export async function teamWorklist(ctx: CareContext, q: WorklistQuery) {
     }
     const [c, referred, rows] = await Promise.all([countsQuery, referredBackCount, rowsQuery.execute(db)]);
     counts = { ...c.rows[0]!, referred_back: referred.rows[0]!.n };
+    // A referral referred back carries its tasks: the discharge calendar, or the results notice.
+    const referralIds = rows.rows.filter((r) => r.kind === 'referral').map((r) => r.id);
+    if (referralIds.length) {
+      const tasks = await db
+        .selectFrom('care_task')
+        .select(['id', 'referral_id', 'label', 'label_en', 'due_date', 'window_end', 'status', 'done_on'])
+        .where('referral_id', 'in', referralIds)
+        .where('status', '<>', 'cancelled')
+        .orderBy('due_date')
+        .execute();
+      for (const t of tasks) {
+        const list = referralTasks.get(t.referral_id!) ?? [];
+        list.push({ id: t.id, label: t.label, labelEn: t.label_en, dueDate: t.due_date, windowEnd: t.window_end, status: t.status, doneOn: t.done_on });
+        referralTasks.set(t.referral_id!, list);
+      }
+    }
     return rows.rows;
   });
   const items: WorklistItem[] = rows.map((r) => ({
@@ -180,6 +202,8 @@ export async function teamWorklist(ctx: CareContext, q: WorklistQuery) {
     riskReasonEn: r.reason_en,
     lastVisitDate: r.last_visit_date,
     assigneeName: r.assignee_name,
+    referralStatus: r.referral_status ?? null,
+    tasks: r.kind === 'referral' ? (referralTasks.get(r.id) ?? []) : [],
   }));
   return {
     teamId,

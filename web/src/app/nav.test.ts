@@ -50,6 +50,12 @@ describe('navigation', () => {
     }
   });
 
+  it('gives referrals to the GP and the hospital', () => {
+    expect(navItemsFor('gp').map((i) => i.path)).toContain('/referrals');
+    expect(navItemsFor('referral_coordinator').map((i) => i.path)).toContain('/referrals');
+    expect(navItemsFor('health_manager').map((i) => i.path)).not.toContain('/referrals');
+  });
+
   it('highlights the owning entry for nested paths', () => {
     const items = [...NAV_ITEMS, { path: '/residents/merge', labelKey: 'x' }];
     expect(activeNavPath('/residents/123', items)).toBe('/residents');

@@ -38,6 +38,8 @@ export const NAV_ITEMS: NavItem[] = [
   { path: '/access-review', labelKey: 'accessReview.nav', roles: ACCESS_REVIEW_ROLES },
   { path: '/worklist', labelKey: 'nav.worklist', roles: WORKLIST_ROLES },
   { path: '/residents', labelKey: 'nav.residents', roles: RECORD_ROLES },
+  // Referrals: the GP who refers, the hospital's coordinator and specialists.
+  { path: '/referrals', labelKey: 'nav.referrals', roles: ['gp', 'specialist', 'referral_coordinator'] },
   // KPIs: every member of staff and the administrators (aggregates only for the latter).
   { path: '/kpi', labelKey: 'nav.kpi', roles: KPI_ROLES },
   // Central sterile supply: the department, the run nurse's phone view, the centre's stock and requests, its KPIs.

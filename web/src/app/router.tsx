@@ -28,6 +28,9 @@ export const protectedRoutes: RouteObject[] = [
   { path: 'access-review', lazy: async () => ({ Component: (await import('../features/access-review/access-review.page')).default }) },
   // The review page's older name in the issue tracker and in people's bookmarks.
   { path: 'audit', element: <Navigate to="/access-review" replace /> },
+  { path: 'referrals', lazy: async () => ({ Component: (await import('../features/referrals/referrals.page')).default }) },
+  { path: 'referrals/new', lazy: async () => ({ Component: (await import('../features/referrals/referral-new.page')).default }) },
+  { path: 'referrals/:id', lazy: async () => ({ Component: (await import('../features/referrals/referral-detail.page')).default }) },
   { path: 'kpi', lazy: async () => ({ Component: (await import('../features/kpi/kpi.page')).default }) },
   // Central sterile supply (features/sterile-supply).
   { path: 'sterile-supply', lazy: async () => ({ Component: (await import('../features/sterile-supply/department.page')).default }) },

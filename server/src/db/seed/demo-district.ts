@@ -30,6 +30,7 @@ import { ATORVASTATIN, CONDITIONS, DM_DRUGS, HTN_DRUGS, type ConditionCode, type
 import { generateDistrict, regionExists, STAFF_PASSWORD, type GenerateResult } from './district-generator.js';
 import type { DistrictOrg, HospitalOrg, StaffOverrides, TeamOrg } from './organisation.js';
 import { seedSterileSupply, STERILE_SUPPLY_LOGINS } from './sterile-supply.js';
+import { seedReferralDemo } from './referral-demo.js';
 
 export interface DemoLogin {
   username: string;
@@ -177,6 +178,8 @@ export async function seedDemoDistrict(
     });
   const generated = residents <= ATOMIC_LIMIT ? await db.transaction().execute((trx) => run(trx, false)) : await run(db, true);
   await sterileSupply();
+  const referrals = await seedReferralDemo(db, today, fixed.map((f) => f.name));
+  log(`demo: ${referrals.sessions} specialist sessions, ${referrals.referrals} referrals in every state`);
   return { created: true, logins, generated };
 }
 
@@ -598,7 +601,7 @@ async function createFixedResidents(
       to_institution_id: tertiary.id,
       urgency: 'routine',
       reason: '血压控制不满意，调整用药后请心内科评估靶器官损害',
-      status: 'closed',
+      status: 'completed',
       requested_by: gp.id,
       requested_at: cst(uncontrolledOn, 11, 0),
       seen_at: cst(seenOn, 10, 0),

@@ -68,6 +68,19 @@ describe('demo district seed', () => {
     expect(await verifyPassword(staff.password_hash, DEMO_PASSWORD)).toBe(false);
   });
 
+  it('has hospital sessions ahead, the first team’s referrals in every state and a discharge calendar in progress', async () => {
+    expect(await count(sql`SELECT count(*)::int AS n FROM specialist_session WHERE session_date IN (${today}::date, ${today}::date + 1)`)).toBeGreaterThan(0);
+    expect(await count(sql`SELECT count(*)::int AS n FROM specialist_session WHERE reserved <> round(capacity * 0.3)`)).toBe(0);
+    const states = await sql<{ status: string }>`
+      SELECT DISTINCT f.status FROM referral f JOIN app_user u ON u.id = f.requested_by JOIN app_user g ON g.username = 'gp1' AND g.institution_id = u.institution_id
+       WHERE f.direction = 'up' AND f.urgency <> 'urgent'`.execute(database.db);
+    expect(states.rows.map((r) => r.status).sort()).toEqual(['accepted', 'cancelled', 'completed', 'failed', 'in_progress', 'on_hold', 'received', 'rejected', 'requested']);
+    const tasks = await sql<{ status: string; n: number }>`
+      SELECT t.status, count(*)::int AS n FROM care_task t JOIN referral f ON f.id = t.referral_id AND f.direction = 'down' AND f.parent_referral_id IS NOT NULL
+       WHERE t.task_code LIKE 'discharge:%' GROUP BY t.status`.execute(database.db);
+    expect(Object.fromEntries(tasks.rows.map((r) => [r.status, r.n]))).toEqual({ done: 2, open: 3 });
+  });
+
   it('builds the organisation of seed 001', async () => {
     const kinds = await sql<{ kind: string; n: number }>`SELECT kind, count(*)::int AS n FROM institution GROUP BY kind`.execute(
       database.db,

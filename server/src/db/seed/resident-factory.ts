@@ -957,11 +957,13 @@ export class ResidentFactory {
     else if (ago <= 6) status = rng.chance(0.5) ? 'accepted' : 'requested';
     else {
       seen = urgent ? date : addDays(date, rng.int(1, Math.min(5, ago - 1)));
-      if (ago <= 20) status = 'seen';
+      if (ago <= 20) status = 'in_progress';
       else {
         const back = addDays(seen, rng.int(3, 10));
         returned = back > today ? today : back;
-        status = daysBetween(returned, today) <= 30 && rng.chance(0.7) ? 'returned' : 'closed';
+        status = 'completed';
+        // Results returned: the loop is closed (FHIR Task 'completed'); the draw keeps earlier datasets' random sequence.
+        void rng.chance(0.7);
       }
     }
     const reasons: Record<string, string> = {
@@ -1016,7 +1018,7 @@ export class ResidentFactory {
         to_institution_id: p.team.centre.id,
         urgency: 'routine',
         reason: '病情稳定，下转社区继续管理（附用药指导及监测频次）',
-        status: ago2 <= 5 ? 'requested' : rng.chance(0.5) ? 'accepted' : 'closed',
+        status: ago2 <= 5 ? 'requested' : rng.chance(0.5) ? 'accepted' : 'completed',
         requested_by: this.specialist(to, depKey)?.id ?? null,
         requested_at: cst(downOn, 15, 0),
         seen_at: null,
@@ -1097,7 +1099,7 @@ export class ResidentFactory {
         to_institution_id: p.team.centre.id,
         urgency: 'routine',
         reason: `${CONDITIONS[acute].display}出院，下转社区康复及随访`,
-        status: daysBetween(out, today) <= 5 ? 'requested' : 'closed',
+        status: daysBetween(out, today) <= 5 ? 'requested' : 'completed',
         requested_by: doctor?.id ?? null,
         requested_at: cst(out, 10, 0),
         seen_at: null,

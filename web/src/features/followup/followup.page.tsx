@@ -136,7 +136,9 @@ function FollowUp({ residentId, programme }: { residentId: string; programme: Fo
     try {
       const res = await save.run(toBody(programme, v));
       showResult(res);
-      goBack();
+      // Urgent or suggested referral: the prefilled referral comes next (it can be skipped there).
+      if (res.urgentReferral || res.referralSuggested) navigate(`/referrals/new?residentId=${residentId}&followupVisitId=${res.id}`);
+      else goBack();
     } catch (e) {
       const err = isApiError(e) ? e : undefined;
       if (err?.issues.length) {

@@ -23,6 +23,7 @@ import { useCurrentUser } from '../auth/auth.resource';
 import { useInstitutions } from '../reference/reference.resource';
 import { KpiCard, useDefinitionText } from './components/KpiCard';
 import { DrillDownModal } from './components/DrillDownModal';
+import { ReferralTimeCard } from '../referrals/ReferralTimeCard';
 import {
   CHILD_LEVEL,
   barsFor,
@@ -251,6 +252,7 @@ export default function KpiPage() {
         </Card>
       ) : (
         <Spin spinning={kpis.loading} delay={200}>
+          <ReferralTimeCard scope={scope} />
           <div className="kl-kpi-grid" data-testid="kpi-cards">
             {data.indicators.map((v) => (
               <KpiCard

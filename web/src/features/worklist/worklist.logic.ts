@@ -26,7 +26,8 @@ export function takesFollowUp(item: Pick<WorklistItem, 'kind' | 'programme'>): b
 
 /** Scheduled key-population visits (child, maternal, elderly) are marked done from the list. */
 export function completable(item: Pick<WorklistItem, 'kind' | 'programme'>): boolean {
-  return item.kind === 'task' && (item.programme === 'child' || item.programme === 'maternal' || item.programme === 'elderly');
+  // Discharge tasks and referral notices (programme 'referral') are marked done from the worklist too.
+  return item.kind === 'task' && (item.programme === 'child' || item.programme === 'maternal' || item.programme === 'elderly' || item.programme === 'referral');
 }
 
 export interface WorklistView {

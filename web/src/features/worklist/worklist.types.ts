@@ -38,6 +38,9 @@ export interface WorklistItem {
   riskReasonEn: string | null;
   lastVisitDate: string | null;
   assigneeName: string | null;
+  /** Referred back: the referral's status and its tasks (the discharge calendar, or the results notice). */
+  referralStatus: string | null;
+  tasks: { id: string; label: string; labelEn: string; dueDate: string; windowEnd: string; status: string; doneOn: string | null }[];
 }
 
 export interface WorklistResponse {

@@ -90,6 +90,22 @@ export function WorklistTable({ items, bucket, loading, language, onFollowUp, on
             : takesFollowUp(r)
               ? t('worklist.lastResult', { result: t(`classification.${r.reason}`, { defaultValue: r.reason }) })
               : t(`classification.${r.reason}`, { defaultValue: r.reason });
+        if (r.kind === 'referral') {
+          // Referred back: the referral, and its discharge calendar (or the results notice) below it.
+          return (
+            <div className="kl-referral-back" style={{ whiteSpace: 'normal' }}>
+              <Link to={`/referrals/${r.id}`} onClick={(e) => e.stopPropagation()} data-testid="worklist-referral-link">
+                {label}
+              </Link>
+              {reason && <span className="kl-muted kl-small"> · {reason}</span>}
+              {r.tasks.map((task) => (
+                <div key={task.id} className="kl-small" data-testid="worklist-discharge-task" data-due={task.dueDate} data-window-end={task.windowEnd} data-status={task.status}>
+                  {task.status === 'done' ? '✓' : '○'} {en ? task.labelEn : task.label} · {formatDate(task.dueDate)}–{formatDate(task.windowEnd)}
+                </div>
+              ))}
+            </div>
+          );
+        }
         return (
           <Tooltip title={reason ? `${label} · ${reason}` : label} placement="topLeft">
             <span>
