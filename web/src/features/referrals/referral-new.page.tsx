@@ -134,7 +134,7 @@ export function SummaryCard({ summary }: { summary: ClinicalSummary | null }) {
   return (
     <Card size="small" title={t('referral.summary.title')} data-testid="referral-summary">
       <Descriptions column={1} size="small">
-        <Descriptions.Item label={t('referral.summary.problems')}>{summary.problems.map((p) => `${p.display} (${p.icd10})`).join('、') || '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('referral.summary.problems')}>{summary.problems.map((p) => (p.icd10 ? `${p.display} (${p.icd10})` : p.display)).join('、') || '—'}</Descriptions.Item>
         <Descriptions.Item label={t('referral.summary.vitals')}>{summary.vitals.map((v) => `${v.display} ${v.value ?? ''}${v.unit ?? ''}`).join('；') || '—'}</Descriptions.Item>
         <Descriptions.Item label={t('referral.summary.medications')}>{summary.medications.map((m) => [m.drugName, m.dose, m.frequency].filter(Boolean).join(' ')).join('；') || '—'}</Descriptions.Item>
         <Descriptions.Item label={t('referral.summary.results')}>
