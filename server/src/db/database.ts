@@ -21,6 +21,7 @@ import * as m0010 from './migrations/0010_login_throttle.js';
 import * as m0011 from './migrations/0011_race_constraints.js';
 import * as m0012 from './migrations/0012_audit_chain.js';
 import * as m0013 from './migrations/0013_sterile_supply.js';
+import * as m0016 from './migrations/0016_clinical_integrity.js';
 
 /** Versioned migrations, in order. A new file is appended here; applied ones are never edited. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011_race_constraints': m0011,
   '0012_audit_chain': m0012,
   '0013_sterile_supply': m0013,
+  '0016_clinical_integrity': m0016,
 };
 
 /** The role the application connects as (created by migration 0012; see grantApplicationRole). */

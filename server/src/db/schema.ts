@@ -204,6 +204,7 @@ export interface FollowupVisit {
   hba1c: Numeric | null;
   heart_rate: number | null;
   height_cm: Numeric | null;
+  hypoglycaemia_reaction: string | null;
   id: Generated<string>;
   idempotency_key: string | null;
   institution_id: string | null;
@@ -213,13 +214,17 @@ export interface FollowupVisit {
   new_complication: Generated<boolean>;
   next_due_date: string;
   note: string | null;
+  other_symptoms: string | null;
   programme: string;
+  random_glucose: Numeric | null;
   reasons: Generated<string[]>;
   recorded_at: Generated<Timestamp>;
   recorded_by: string | null;
   referral_suggested: Generated<boolean>;
+  reminders: Generated<string[]>;
   resident_id: string;
   sbp: number | null;
+  separate_visit: Generated<boolean>;
   symptoms: Generated<string[]>;
   team_id: string | null;
   temperature_c: Numeric | null;
@@ -434,9 +439,11 @@ export interface ResidentMerge {
 }
 
 export interface Screening {
+  bmi: Numeric | null;
   dbp: number | null;
   entry_status: Generated<string>;
   fbg: Numeric | null;
+  findings: Generated<string[]>;
   id: Generated<string>;
   institution_id: string | null;
   kind: string;
