@@ -238,6 +238,18 @@ describe('same-day duplicates', () => {
     expect(stored[0]!.separateVisit).toBe(true);
   });
 
+  it('10 parallel different follow-ups on one date: one visit, the others 409 duplicate_visit naming it (the index decides)', async () => {
+    const id = await diabetic('并发同日');
+    const out = await Promise.all(Array.from({ length: 10 }, (_, i) => dmVisit(id, -4, { fbg: 5.0 + i / 10 })));
+    const created = out.filter((r) => r.statusCode === 201);
+    expect(created).toHaveLength(1);
+    for (const r of out.filter((x) => x.statusCode !== 201)) {
+      expect(r.statusCode).toBe(409);
+      expect(r.json()).toMatchObject({ error: 'duplicate_visit', existingId: created[0]!.json().id });
+    }
+    expect(await followUps(id)).toHaveLength(1);
+  });
+
   it('the timeline shows each visit once, with its measurements, newest first by date and time', async () => {
     const id = await diabetic('时间线');
     const a = await dmVisit(id, -20, { fbg: 6.1, sbp: 128, dbp: 80 });

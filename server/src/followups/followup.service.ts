@@ -335,6 +335,11 @@ function sameDayVisit(db: Db, residentId: string, form: FollowUpForm) {
     .executeTakeFirst();
 }
 
+async function keyUsed(db: Db, ctx: CareContext, idempotencyKey: string) {
+  const row = await db.selectFrom('followup_visit').select('id').where('recorded_by', '=', ctx.actor.userId).where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
+  return row !== undefined;
+}
+
 function sameDayConflict(existingId: string | undefined) {
   return conflict(
     'A follow-up of this programme is already recorded on this date; send separateVisit: true if this is a separate visit',
@@ -361,8 +366,10 @@ export async function recordFollowUp(ctx: CareContext, residentId: string, form:
     }
     if (isConstraintViolation(err, 'followup_visit_same_day_uq')) {
       // The loser of a same-day race: the identical form is a repeat, a different one a second visit.
-      const first = await ctx.readResident(residentId, { action: 'read', resource: 'followup_visit', fields: ['duplicate_check'] }, (db) => sameDayVisit(db, residentId, form));
-      if (first?.content_hash === contentHash) throw await duplicateAnswer(ctx, residentId, contentHash, idempotencyKey);
+      const [first, usedKey] = await ctx.readResident(residentId, { action: 'read', resource: 'followup_visit', fields: ['duplicate_check'] }, (db) =>
+        Promise.all([sameDayVisit(db, residentId, form), idempotencyKey === undefined ? false : keyUsed(db, ctx, idempotencyKey)]),
+      );
+      if (first?.content_hash === contentHash || usedKey) throw await duplicateAnswer(ctx, residentId, contentHash, idempotencyKey);
       throw sameDayConflict(first?.id);
     }
     throw err;
@@ -376,7 +383,11 @@ async function storeFollowUp(ctx: CareContext, residentId: string, form: FollowU
     if (!form.separateVisit) {
       const sameDay = await sameDayVisit(trx, residentId, form);
       // An identical form is the same visit (duplicate_followup, below); a different one needs confirming.
-      if (sameDay && sameDay.content_hash !== contentHash) throw sameDayConflict(sameDay.id);
+      // A key already used answers first (a repeat, or a key reused for another form).
+      if (sameDay && sameDay.content_hash !== contentHash) {
+        if (idempotencyKey !== null && (await keyUsed(trx, ctx, idempotencyKey))) throw await duplicateOf(trx, ctx, contentHash, idempotencyKey);
+        throw sameDayConflict(sameDay.id);
+      }
     }
     const outcome = classify(form, state);
     const colour = riskColourAfter(form, outcome, state);
