@@ -265,3 +265,62 @@ describe('same-day duplicates', () => {
     expect(timeline.items.filter((e) => e.kind === 'observation')).toHaveLength(1);
   });
 });
+
+describe('cancellation (注销) of follow-ups', () => {
+  it('cancelling the latest visit restores the enrolment state, colour and open task; the visit stays, struck through, with who, when and why', async () => {
+    const id = await diabetic('注销');
+    const db = t.database.db;
+    const enrolment = () =>
+      db.selectFrom('programme_enrolment').select(['last_visit_date', 'last_controlled', 'next_due_date', 'risk_colour', 'risk_rule']).where('resident_id', '=', id).where('programme', '=', 'diabetes').executeTakeFirstOrThrow();
+    const openTasks = () =>
+      db.selectFrom('care_task').select(['task_code', 'window_end']).where('resident_id', '=', id).where('programme', '=', 'diabetes').where('status', '=', 'open').orderBy('task_code').execute();
+    const atEnrolment = { state: await enrolment(), tasks: await openTasks() };
+
+    const first = (await dmVisit(id, -60, { fbg: 6.0 })).json();
+    const afterFirst = { state: await enrolment(), tasks: await openTasks() };
+    expect(afterFirst.state.risk_rule).toBe('dm.green.controlled');
+    const second = await dmVisit(id, -10, { fbg: 11.2 });
+    expect(second.statusCode, second.body).toBe(201);
+    expect((await enrolment()).risk_rule).toBe('dm.red.fbg_ge_10');
+    expect((await openTasks()).map((x) => x.window_end)).toEqual([day(4)]);
+
+    const refused = await call('POST', `/api/residents/${id}/followups/${second.json().id}/cancel`, { reason: '' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().issues[0].field).toBe('body.reason');
+    const res = await call('POST', `/api/residents/${id}/followups/${second.json().id}/cancel`, { reason: '录入错误：血糖值录错' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().enrolment).toEqual({ lastVisitDate: day(-60), nextDueDate: first.nextDueDate, riskColour: 'green', riskRule: 'dm.green.controlled' });
+    expect({ state: await enrolment(), tasks: await openTasks() }).toEqual(afterFirst);
+
+    const again = await call('POST', `/api/residents/${id}/followups/${second.json().id}/cancel`, { reason: '重复注销' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error).toBe('already_cancelled');
+
+    const stored = await followUps(id);
+    const cancelled = stored.find((v) => v.id === second.json().id)!;
+    expect(cancelled).toMatchObject({ status: 'cancelled', cancelledBy: f.users.hmA, cancelReason: '录入错误：血糖值录错' });
+    expect(typeof cancelled.cancelledAt).toBe('string');
+    const log = await db.selectFrom('change_log').select(['changed_by', 'reason']).where('row_id', '=', second.json().id).execute();
+    expect(log).toEqual([{ changed_by: f.users.hmA, reason: '录入错误：血糖值录错' }]);
+    const timeline = await ok<{ items: { id: string; status: string }[] }>('GET', `/api/residents/${id}/timeline`);
+    expect(timeline.items.find((e) => e.id === second.json().id)?.status).toBe('cancelled');
+
+    // The corrected visit can be entered on the same date; cancelling every visit returns to the enrolment's state.
+    expect((await dmVisit(id, -10, { fbg: 6.2 })).statusCode).toBe(201);
+    const corrected = (await followUps(id)).find((v) => v.status === 'active' && v.visitDate === day(-10))!;
+    expect((await call('POST', `/api/residents/${id}/followups/${corrected.id}/cancel`, { reason: '测试注销' })).statusCode).toBe(200);
+    expect((await call('POST', `/api/residents/${id}/followups/${first.id}/cancel`, { reason: '测试注销' })).statusCode).toBe(200);
+    expect({ state: await enrolment(), tasks: await openTasks() }).toEqual(atEnrolment);
+  });
+
+  it('cancelling a visit removes its low glucose from the colour history; an unknown visit is 404', async () => {
+    const id = await diabetic('注销低血糖');
+    const low = (await dmVisit(id, -40, { fbg: 6.0, randomGlucose: 3.2 })).json();
+    expect((await dmVisit(id, -10, { fbg: 6.0 })).json().riskRule).toBe('dm.red.recent_low_glucose');
+    const res = await call('POST', `/api/residents/${id}/followups/${low.id}/cancel`, { reason: '测量错误' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().enrolment.riskRule).toBe('dm.green.controlled');
+    const other = await diabetic('无此随访');
+    expect((await call('POST', `/api/residents/${other}/followups/${low.id}/cancel`, { reason: '测试' })).statusCode).toBe(404);
+  });
+});

@@ -80,6 +80,7 @@ export interface CareTask {
   id: Generated<string>;
   label: string;
   label_en: string;
+  opened_by: string | null;
   priority: Generated<string>;
   programme: string;
   reason: string | null;

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../db/schema.js';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { DB, FollowupVisit } from '../db/schema.js';
 import type { CareContext } from '../http/care-context.js';
-import { badRequest, conflict, forbidden, isConstraintViolation, withRequestFields } from '../http/errors.js';
+import { badRequest, conflict, forbidden, isConstraintViolation, notFound, withRequestFields } from '../http/errors.js';
 import {
   ageOn,
   computeBmi,
@@ -22,7 +22,7 @@ import { completeOpenTasks, FOLLOW_UP_LABELS, followUpTaskCode, openTasks, respo
 import { addDays, addMonths } from '../chronic/rules/age.js';
 import { COLOUR_DM_LOW_GLUCOSE_MAX, COLOUR_RECENT_EVENT_MONTHS, FBG_PERSISTENT_HIGH_READINGS, FOLLOW_UP_SHORT_DAYS } from '../chronic/thresholds.js';
 import { complicationsFrom } from './complications.js';
-import type { FollowUpForm } from './followup.schemas.js';
+import { FollowUpForm } from './followup.schemas.js';
 import type { BasicInfo } from '../residents/resident.schemas.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -158,7 +158,9 @@ function classify(form: FollowUpForm, state: ClinicalState): FollowUpOutcome {
   return { ...r, reminders, bmi, previousVisit, target: null };
 }
 
-function riskColourAfter(form: FollowUpForm, outcome: FollowUpOutcome, state: ClinicalState): ColourResult {
+type ColourInputs = Pick<FollowUpOutcome, 'controlled' | 'previousVisit' | 'urgentReferral' | 'bmi'>;
+
+function riskColourAfter(form: FollowUpForm, outcome: ColourInputs, state: ClinicalState): ColourResult {
   const twoConsecutiveUncontrolled = !outcome.controlled && outcome.previousVisit !== null && !outcome.previousVisit.controlled;
   const lastUrgentReferralDate = outcome.urgentReferral ? form.visitDate : (state.lastUrgent?.visit_date ?? null);
   if (form.programme === 'hypertension') {
@@ -243,6 +245,24 @@ export async function listFollowUps(ctx: CareContext, residentId: string, progra
     id: r.id,
     status: r.entry_status as 'active' | 'cancelled',
     recordedAt: new Date(r.recorded_at).toISOString(),
+    cancelledAt: r.cancelled_at === null ? null : new Date(r.cancelled_at).toISOString(),
+    cancelledBy: r.cancelled_by,
+    cancelReason: r.cancel_reason,
+    ...formFromRow(r),
+    separateVisit: r.separate_visit,
+    bmi: num(r.bmi) ?? null,
+    classification: r.classification as FollowUpOutcome['classification'],
+    controlled: r.controlled,
+    action: r.action as FollowUpOutcome['action'],
+    nextDueDate: r.next_due_date,
+    reasons: r.reasons,
+    reminders: labelled(r.reminders),
+  }));
+}
+
+/** The form as it was recorded, from the stored row. */
+function formFromRow(r: Selectable<FollowupVisit>) {
+  return {
     programme: r.programme as Programme,
     visitDate: r.visit_date,
     visitMode: r.visit_mode as FollowUpForm['visitMode'],
@@ -267,15 +287,102 @@ export async function listFollowUps(ctx: CareContext, residentId: string, progra
     hypoglycaemiaReaction: opt(r.hypoglycaemia_reaction) as FollowUpForm['hypoglycaemiaReaction'],
     medications: r.medications as FollowUpForm['medications'],
     note: opt(r.note),
-    separateVisit: r.separate_visit,
-    bmi: num(r.bmi) ?? null,
-    classification: r.classification as FollowUpOutcome['classification'],
-    controlled: r.controlled,
-    action: r.action as FollowUpOutcome['action'],
-    nextDueDate: r.next_due_date,
-    reasons: r.reasons,
-    reminders: labelled(r.reminders),
-  }));
+  };
+}
+
+/**
+ * Cancels (注销) a follow-up with a reason: the visit stays, marked cancelled with who, when and why,
+ * and change_log records it. The tasks its recording opened are cancelled and those it completed are
+ * open again; the enrolment's state (last visit, control, next due date, colour) is recomputed from
+ * the remaining visits, as the rules would have left it after the latest of them. KPIs read active
+ * visits only, so their flags follow.
+ */
+export async function cancelFollowUp(ctx: CareContext, residentId: string, visitId: string, reason: string) {
+  if (ctx.actor.role === 'resident') throw forbidden('Follow-ups are cancelled by the care team');
+  return ctx.writeForResident(residentId, { action: 'cancel', resource: 'followup_visit', reason }, async (trx) => {
+    const cancelled = await trx
+      .updateTable('followup_visit')
+      .set({ entry_status: 'cancelled', cancelled_at: new Date(), cancelled_by: ctx.actor.userId, cancel_reason: reason })
+      .where('id', '=', visitId)
+      .where('resident_id', '=', residentId)
+      .where('entry_status', '=', 'active')
+      .returning(['enrolment_id', 'programme'])
+      .executeTakeFirst();
+    if (!cancelled) {
+      const exists = await trx.selectFrom('followup_visit').select('id').where('id', '=', visitId).where('resident_id', '=', residentId).executeTakeFirst();
+      throw exists ? conflict('This follow-up is already cancelled', 'already_cancelled') : notFound('Follow-up');
+    }
+    await trx
+      .insertInto('change_log')
+      .values({
+        resident_id: residentId,
+        table_name: 'followup_visit',
+        row_id: visitId,
+        changed_by: ctx.actor.userId,
+        reason,
+        before: JSON.stringify({ entry_status: 'active' }),
+        after: JSON.stringify({ entry_status: 'cancelled' }),
+      })
+      .execute();
+    // Undo the visit's work on the task list: what it opened goes, what it completed is due again.
+    await trx.updateTable('care_task').set({ status: 'cancelled' }).where('opened_by', '=', visitId).where('status', '=', 'open').execute();
+    await trx.updateTable('care_task').set({ status: 'open', done_on: null, done_ref: null }).where('done_ref', '=', visitId).where('status', '=', 'done').execute();
+
+    const programme = cancelled.programme as Programme;
+    const latest = await trx
+      .selectFrom('followup_visit')
+      .selectAll()
+      .where('enrolment_id', '=', cancelled.enrolment_id)
+      .where('entry_status', '=', 'active')
+      .orderBy('visit_date', 'desc')
+      .orderBy('recorded_at', 'desc')
+      .executeTakeFirst();
+    if (!latest) {
+      const due = await trx
+        .selectFrom('care_task')
+        .select('window_end')
+        .where('resident_id', '=', residentId)
+        .where('programme', '=', programme)
+        .where('status', '=', 'open')
+        .where('task_code', 'like', 'followup:%')
+        .orderBy('window_end')
+        .executeTakeFirst();
+      await trx
+        .updateTable('programme_enrolment')
+        .set({ last_visit_date: null, last_controlled: null, next_due_date: due?.window_end ?? null, risk_colour: null, risk_rule: null, risk_reason: null, risk_reason_en: null, risk_computed_at: null })
+        .where('id', '=', cancelled.enrolment_id)
+        .execute();
+      return { id: visitId, status: 'cancelled' as const, enrolment: { lastVisitDate: null, nextDueDate: due?.window_end ?? null, riskColour: null, riskRule: null } };
+    }
+    const form: FollowUpForm = formFromRow(latest);
+    const state = await loadClinicalState(trx, residentId, programme, latest.visit_date);
+    const colour = riskColourAfter(
+      form,
+      {
+        controlled: latest.controlled,
+        // The stored reasons say whether the visit before it was uncontrolled too.
+        previousVisit: latest.reasons.includes('previous_visit_uncontrolled') ? { visitDate: latest.visit_date, controlled: false } : null,
+        urgentReferral: latest.urgent,
+        bmi: num(latest.bmi) ?? null,
+      },
+      state,
+    );
+    await trx
+      .updateTable('programme_enrolment')
+      .set({
+        last_visit_date: latest.visit_date,
+        last_controlled: latest.controlled,
+        next_due_date: latest.next_due_date,
+        risk_colour: colour.colour,
+        risk_rule: colour.ruleCode,
+        risk_reason: colour.reasonZh,
+        risk_reason_en: colour.reasonEn,
+        risk_computed_at: new Date(),
+      })
+      .where('id', '=', cancelled.enrolment_id)
+      .execute();
+    return { id: visitId, status: 'cancelled' as const, enrolment: { lastVisitDate: latest.visit_date, nextDueDate: latest.next_due_date, riskColour: colour.colour, riskRule: colour.ruleCode } };
+  });
 }
 
 /** JSON with object keys sorted, so that the same form always gives the same text. */
@@ -484,6 +591,7 @@ async function storeFollowUp(ctx: CareContext, residentId: string, form: FollowU
             windowEnd: outcome.nextDueDate,
             priority: outcome.urgentReferral ? 'urgent' : outcome.referralSuggested ? 'high' : 'normal',
             reason: outcome.classification,
+            openedBy: visit.id,
           },
           ...outcome.reminders.map((code) => ({
             residentId,
@@ -495,6 +603,7 @@ async function storeFollowUp(ctx: CareContext, residentId: string, form: FollowU
             windowEnd: addDays(form.visitDate, FOLLOW_UP_SHORT_DAYS),
             priority: 'high' as const,
             reason: code,
+            openedBy: visit.id,
           })),
         ],
         team,

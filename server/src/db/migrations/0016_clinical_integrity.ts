@@ -11,6 +11,8 @@ import { sql, type Kysely } from 'kysely';
  * - One follow-up per resident, programme and day unless the clinician confirms a separate visit:
  *   a unique index among active visits not marked separate. Existing same-day visits (all but the
  *   first recorded) are marked separate so the index can be built on an existing database.
+ * - A care task remembers the entry whose recording opened it (care_task.opened_by), so cancelling a
+ *   follow-up (注销) cancels exactly the tasks it opened and reopens the ones it completed (done_ref).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql
@@ -26,6 +28,8 @@ ALTER TABLE followup_visit
 ALTER TABLE screening
   ADD COLUMN bmi numeric(4,1),
   ADD COLUMN findings text[] NOT NULL DEFAULT '{}';
+
+ALTER TABLE care_task ADD COLUMN opened_by uuid;
 
 UPDATE followup_visit f SET separate_visit = true
  WHERE f.entry_status = 'active'
