@@ -22,7 +22,7 @@ import { completeOpenTasks, FOLLOW_UP_LABELS, followUpTaskCode, openTasks, respo
 import { addDays, addMonths } from '../chronic/rules/age.js';
 import { COLOUR_DM_LOW_GLUCOSE_MAX, COLOUR_RECENT_EVENT_MONTHS, FBG_PERSISTENT_HIGH_READINGS, FOLLOW_UP_SHORT_DAYS } from '../chronic/thresholds.js';
 import { complicationsFrom } from './complications.js';
-import { FollowUpForm } from './followup.schemas.js';
+import type { FollowUpForm } from './followup.schemas.js';
 import type { BasicInfo } from '../residents/resident.schemas.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
