@@ -284,15 +284,15 @@ describe('cancellation (注销) of follow-ups', () => {
     expect((await enrolment()).risk_rule).toBe('dm.red.fbg_ge_10');
     expect((await openTasks()).map((x) => x.window_end)).toEqual([day(4)]);
 
-    const refused = await call('POST', `/api/residents/${id}/followups/${second.json().id}/cancel`, { reason: '' });
+    const refused = await call('POST', `/api/residents/${id}/entries/followup_visit/${second.json().id}/cancel`, { reason: '' });
     expect(refused.statusCode).toBe(400);
     expect(refused.json().issues[0].field).toBe('body.reason');
-    const res = await call('POST', `/api/residents/${id}/followups/${second.json().id}/cancel`, { reason: '录入错误：血糖值录错' });
-    expect(res.statusCode, res.body).toBe(200);
-    expect(res.json().enrolment).toEqual({ lastVisitDate: day(-60), nextDueDate: first.nextDueDate, riskColour: 'green', riskRule: 'dm.green.controlled' });
+    const res = await call('POST', `/api/residents/${id}/entries/followup_visit/${second.json().id}/cancel`, { reason: '录入错误：血糖值录错' });
+    expect(res.statusCode, res.body).toBe(204);
+    expect(await enrolment()).toMatchObject({ last_visit_date: day(-60), next_due_date: first.nextDueDate, risk_colour: 'green', risk_rule: 'dm.green.controlled' });
     expect({ state: await enrolment(), tasks: await openTasks() }).toEqual(afterFirst);
 
-    const again = await call('POST', `/api/residents/${id}/followups/${second.json().id}/cancel`, { reason: '重复注销' });
+    const again = await call('POST', `/api/residents/${id}/entries/followup_visit/${second.json().id}/cancel`, { reason: '重复注销' });
     expect(again.statusCode).toBe(409);
     expect(again.json().error).toBe('already_cancelled');
 
@@ -308,8 +308,8 @@ describe('cancellation (注销) of follow-ups', () => {
     // The corrected visit can be entered on the same date; cancelling every visit returns to the enrolment's state.
     expect((await dmVisit(id, -10, { fbg: 6.2 })).statusCode).toBe(201);
     const corrected = (await followUps(id)).find((v) => v.status === 'active' && v.visitDate === day(-10))!;
-    expect((await call('POST', `/api/residents/${id}/followups/${corrected.id}/cancel`, { reason: '测试注销' })).statusCode).toBe(200);
-    expect((await call('POST', `/api/residents/${id}/followups/${first.id}/cancel`, { reason: '测试注销' })).statusCode).toBe(200);
+    expect((await call('POST', `/api/residents/${id}/entries/followup_visit/${corrected.id}/cancel`, { reason: '测试注销' })).statusCode).toBe(204);
+    expect((await call('POST', `/api/residents/${id}/entries/followup_visit/${first.id}/cancel`, { reason: '测试注销' })).statusCode).toBe(204);
     expect({ state: await enrolment(), tasks: await openTasks() }).toEqual(atEnrolment);
   });
 
@@ -317,10 +317,11 @@ describe('cancellation (注销) of follow-ups', () => {
     const id = await diabetic('注销低血糖');
     const low = (await dmVisit(id, -40, { fbg: 6.0, randomGlucose: 3.2 })).json();
     expect((await dmVisit(id, -10, { fbg: 6.0 })).json().riskRule).toBe('dm.red.recent_low_glucose');
-    const res = await call('POST', `/api/residents/${id}/followups/${low.id}/cancel`, { reason: '测量错误' });
-    expect(res.statusCode, res.body).toBe(200);
-    expect(res.json().enrolment.riskRule).toBe('dm.green.controlled');
+    const res = await call('POST', `/api/residents/${id}/entries/followup_visit/${low.id}/cancel`, { reason: '测量错误' });
+    expect(res.statusCode, res.body).toBe(204);
+    const state = await t.database.db.selectFrom('programme_enrolment').select('risk_rule').where('resident_id', '=', id).where('programme', '=', 'diabetes').executeTakeFirstOrThrow();
+    expect(state.risk_rule).toBe('dm.green.controlled');
     const other = await diabetic('无此随访');
-    expect((await call('POST', `/api/residents/${other}/followups/${low.id}/cancel`, { reason: '测试' })).statusCode).toBe(404);
+    expect((await call('POST', `/api/residents/${other}/entries/followup_visit/${low.id}/cancel`, { reason: '测试' })).statusCode).toBe(404);
   });
 });

@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { DIABETES_URGENT_SYMPTOMS, FOLLOW_UP_MESSAGES, HYPERTENSION_URGENT_SYMPTOMS, SELF_CARE_ITEMS, SELF_CARE_ITEM_SCORES, VISIT_CLASSIFICATIONS } from '../chronic/rules/index.js';
 import { careContext } from '../http/care-context.js';
 import { errorResponses } from '../http/errors.js';
-import { code, text } from '../http/schema-primitives.js';
+import { code } from '../http/schema-primitives.js';
 import { ResidentIdParams } from '../residents/resident.schemas.js';
 import { Classification, FollowUpForm, RecordedFollowUp, StoredFollowUp } from './followup.schemas.js';
-import { cancelFollowUp, listFollowUps, previewFollowUp, recordFollowUp } from './followup.service.js';
+import { listFollowUps, previewFollowUp, recordFollowUp } from './followup.service.js';
 import { access } from '../http/route-access.js';
 
 export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -31,24 +31,6 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: z.object({ items: z.array(StoredFollowUp) }), ...errorResponses },
     },
   }, async (request) => ({ items: await listFollowUps(careContext(request), request.params.id, request.query.programme) }));
-
-  app.post('/residents/:id/followups/:visitId/cancel', {
-    config: access('resident-write', (w) => ({ params: { id: w.residentId, visitId: w.residentId }, body: { reason: '录入错误' } })),
-    schema: {
-      tags: ['follow-up'],
-      summary: 'Cancel (注销) a follow-up with a reason; the enrolment state, colour and open task are recomputed from the remaining visits',
-      params: z.strictObject({ id: z.string().uuid(), visitId: z.string().uuid() }),
-      body: z.strictObject({ reason: text(500, 2) }),
-      response: {
-        200: z.object({
-          id: z.string().uuid(),
-          status: z.literal('cancelled'),
-          enrolment: z.object({ lastVisitDate: z.string().nullable(), nextDueDate: z.string().nullable(), riskColour: z.enum(['green', 'yellow', 'red']).nullable(), riskRule: z.string().nullable() }),
-        }),
-        ...errorResponses,
-      },
-    },
-  }, async (request) => cancelFollowUp(careContext(request), request.params.id, request.params.visitId, request.body.reason));
 
   app.post('/residents/:id/followups', {
     config: access('resident-write', (w) => ({ params: { id: w.residentId }, body: { programme: 'hypertension', visitDate: w.today, visitMode: 'clinic', sbp: 132, dbp: 84 } })),
