@@ -325,3 +325,20 @@ describe('cancellation (注销) of follow-ups', () => {
     expect((await call('POST', `/api/residents/${other}/entries/followup_visit/${low.id}/cancel`, { reason: '测试' })).statusCode).toBe(404);
   });
 });
+
+describe('cancellation (注销) of screenings and assessments', () => {
+  it('a screening and a self-care assessment are cancelled with a reason; they stay on the timeline, struck through', async () => {
+    const id = await resident('注销筛查', 70);
+    const screening = (await ok<{ id: string }>('POST', `/api/residents/${id}/screenings`, { kind: 'bp', measuredOn: day(-3), sbp: 128, dbp: 80 })).id;
+    const assessment = (await ok<{ id: string }>('POST', `/api/residents/${id}/self-care-assessments`, { assessedOn: day(-3), eating: 0, grooming: 1, dressing: 0, toileting: 0, moving: 0 })).id;
+    for (const [table, entryId] of [['screening', screening], ['elderly_assessment', assessment]] as const) {
+      const res = await call('POST', `/api/residents/${id}/entries/${table}/${entryId}/cancel`, { reason: '录入错误' });
+      expect(res.statusCode, `${table} ${res.body}`).toBe(204);
+      expect((await call('POST', `/api/residents/${id}/entries/${table}/${entryId}/cancel`, { reason: '录入错误' })).json().error).toBe('already_cancelled');
+      const row = await t.database.db.selectFrom(table).select(['entry_status', 'cancelled_by', 'cancel_reason']).where('id', '=', entryId).executeTakeFirstOrThrow();
+      expect(row).toEqual({ entry_status: 'cancelled', cancelled_by: f.users.hmA, cancel_reason: '录入错误' });
+    }
+    const timeline = await ok<{ items: { id: string; status: string }[] }>('GET', `/api/residents/${id}/timeline`);
+    expect(timeline.items.filter((e) => e.id === screening || e.id === assessment).map((e) => e.status)).toEqual(['cancelled', 'cancelled']);
+  });
+});

@@ -151,6 +151,9 @@ export interface Department {
 export interface ElderlyAssessment {
   assessed_on: string;
   band: string;
+  cancel_reason: string | null;
+  cancelled_at: Timestamp | null;
+  cancelled_by: string | null;
   entry_status: Generated<string>;
   id: Generated<string>;
   institution_id: string | null;
@@ -441,6 +444,9 @@ export interface ResidentMerge {
 
 export interface Screening {
   bmi: Numeric | null;
+  cancel_reason: string | null;
+  cancelled_at: Timestamp | null;
+  cancelled_by: string | null;
   dbp: number | null;
   entry_status: Generated<string>;
   fbg: Numeric | null;

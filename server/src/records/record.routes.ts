@@ -65,7 +65,7 @@ export const ImmunizationBody = z.strictObject({
 const ENTRY_TABLES = ['condition', 'encounter', 'observation', 'medication', 'immunization'] as const;
 type EntryTable = (typeof ENTRY_TABLES)[number];
 /** Entries that can be cancelled here; a follow-up's cancellation also recomputes its enrolment (followups/). */
-const CANCELLABLE_TABLES = [...ENTRY_TABLES, 'followup_visit'] as const;
+const CANCELLABLE_TABLES = [...ENTRY_TABLES, 'followup_visit', 'screening', 'elderly_assessment'] as const;
 
 const created = { 201: z.object({ id: z.string().uuid() }), ...errorResponses };
 

@@ -13,6 +13,7 @@ import { sql, type Kysely } from 'kysely';
  *   first recorded) are marked separate so the index can be built on an existing database.
  * - A care task remembers the entry whose recording opened it (care_task.opened_by), so cancelling a
  *   follow-up (注销) cancels exactly the tasks it opened and reopens the ones it completed (done_ref).
+ * - Screenings and self-care assessments can be cancelled like the other entries: who, when, why.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql
@@ -30,6 +31,11 @@ ALTER TABLE screening
   ADD COLUMN findings text[] NOT NULL DEFAULT '{}';
 
 ALTER TABLE care_task ADD COLUMN opened_by uuid;
+
+ALTER TABLE screening
+  ADD COLUMN cancelled_at timestamptz, ADD COLUMN cancelled_by uuid REFERENCES app_user(id), ADD COLUMN cancel_reason text;
+ALTER TABLE elderly_assessment
+  ADD COLUMN cancelled_at timestamptz, ADD COLUMN cancelled_by uuid REFERENCES app_user(id), ADD COLUMN cancel_reason text;
 
 UPDATE followup_visit f SET separate_visit = true
  WHERE f.entry_status = 'active'
