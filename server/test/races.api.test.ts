@@ -122,11 +122,14 @@ describe('identical follow-ups are one visit', () => {
     expect(await visits()).toHaveLength(1);
   });
 
-  it('a different value on the same day is another visit; a cancelled visit may be entered again', async () => {
-    const other = await post(`/api/residents/${residentId}/followups`, form({ sbp: 148 }));
+  it('a different value on the same day is another visit only when confirmed; a cancelled visit may be entered again', async () => {
+    const unconfirmed = await post(`/api/residents/${residentId}/followups`, form({ sbp: 148 }));
+    expect(unconfirmed.statusCode).toBe(409);
+    expect(unconfirmed.json().error).toBe('duplicate_visit');
+    const other = await post(`/api/residents/${residentId}/followups`, form({ sbp: 148, separateVisit: true }));
     expect(other.statusCode).toBe(201);
     await t.database.db.updateTable('followup_visit').set({ entry_status: 'cancelled' }).where('id', '=', other.json().id).execute();
-    const reentered = await post(`/api/residents/${residentId}/followups`, form({ sbp: 148 }));
+    const reentered = await post(`/api/residents/${residentId}/followups`, form({ sbp: 148, separateVisit: true }));
     expect(reentered.statusCode).toBe(201);
     expect(reentered.json().id).not.toBe(other.json().id);
   });

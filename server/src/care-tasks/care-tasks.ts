@@ -18,6 +18,8 @@ export interface NewTask {
   reason?: string | null;
   /** The referral a task comes from (discharge tasks, returned results). */
   referralId?: string | null;
+  /** The entry whose recording opens the task (a follow-up): cancelling that entry cancels the task. */
+  openedBy?: string | null;
 }
 
 export const FOLLOW_UP_LABELS = {
@@ -60,6 +62,7 @@ export async function openTasks(trx: Transaction<DB>, tasks: NewTask[], team: { 
         window_end: t.windowEnd,
         priority: t.priority ?? 'normal',
         reason: t.reason ?? null,
+        opened_by: t.openedBy ?? null,
         team_id: team?.teamId ?? null,
         assignee_user_id: team?.assigneeId ?? null,
         referral_id: t.referralId ?? null,

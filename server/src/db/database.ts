@@ -23,6 +23,7 @@ import * as m0012 from './migrations/0012_audit_chain.js';
 import * as m0013 from './migrations/0013_sterile_supply.js';
 import * as m0014 from './migrations/0014_referral_loop.js';
 import * as m0015 from './migrations/0015_fhir.js';
+import * as m0016 from './migrations/0016_clinical_integrity.js';
 
 /** Versioned migrations, in order. A new file is appended here; applied ones are never edited. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -41,6 +42,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013_sterile_supply': m0013,
   '0014_referral_loop': m0014,
   '0015_fhir': m0015,
+  '0016_clinical_integrity': m0016,
 };
 
 /** The role the application connects as (created by migration 0012; see grantApplicationRole). */

@@ -80,6 +80,7 @@ export interface CareTask {
   id: Generated<string>;
   label: string;
   label_en: string;
+  opened_by: string | null;
   priority: Generated<string>;
   programme: string;
   reason: string | null;
@@ -155,6 +156,9 @@ export interface Department {
 export interface ElderlyAssessment {
   assessed_on: string;
   band: string;
+  cancel_reason: string | null;
+  cancelled_at: Timestamp | null;
+  cancelled_by: string | null;
   entry_status: Generated<string>;
   id: Generated<string>;
   institution_id: string | null;
@@ -241,6 +245,7 @@ export interface FollowupVisit {
   hba1c: Numeric | null;
   heart_rate: number | null;
   height_cm: Numeric | null;
+  hypoglycaemia_reaction: string | null;
   id: Generated<string>;
   idempotency_key: string | null;
   institution_id: string | null;
@@ -250,13 +255,17 @@ export interface FollowupVisit {
   new_complication: Generated<boolean>;
   next_due_date: string;
   note: string | null;
+  other_symptoms: string | null;
   programme: string;
+  random_glucose: Numeric | null;
   reasons: Generated<string[]>;
   recorded_at: Generated<Timestamp>;
   recorded_by: string | null;
   referral_suggested: Generated<boolean>;
+  reminders: Generated<string[]>;
   resident_id: string;
   sbp: number | null;
+  separate_visit: Generated<boolean>;
   symptoms: Generated<string[]>;
   team_id: string | null;
   temperature_c: Numeric | null;
@@ -544,9 +553,14 @@ export interface RowVersion {
 }
 
 export interface Screening {
+  bmi: Numeric | null;
+  cancel_reason: string | null;
+  cancelled_at: Timestamp | null;
+  cancelled_by: string | null;
   dbp: number | null;
   entry_status: Generated<string>;
   fbg: Numeric | null;
+  findings: Generated<string[]>;
   id: Generated<string>;
   institution_id: string | null;
   kind: string;

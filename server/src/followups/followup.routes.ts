@@ -5,8 +5,8 @@ import { careContext } from '../http/care-context.js';
 import { errorResponses } from '../http/errors.js';
 import { code } from '../http/schema-primitives.js';
 import { ResidentIdParams } from '../residents/resident.schemas.js';
-import { Classification, FollowUpForm, RecordedFollowUp } from './followup.schemas.js';
-import { previewFollowUp, recordFollowUp } from './followup.service.js';
+import { Classification, FollowUpForm, RecordedFollowUp, StoredFollowUp } from './followup.schemas.js';
+import { listFollowUps, previewFollowUp, recordFollowUp } from './followup.service.js';
 import { access } from '../http/route-access.js';
 
 export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -20,6 +20,17 @@ export const followUpRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: Classification, ...errorResponses },
     },
   }, async (request) => previewFollowUp(careContext(request), request.params.id, request.body));
+
+  app.get('/residents/:id/followups', {
+    config: access('resident', (w) => ({ params: { id: w.residentId } })),
+    schema: {
+      tags: ['follow-up'],
+      summary: 'The resident\'s follow-ups, newest first, every field as recorded (cancelled ones included, marked)',
+      params: ResidentIdParams,
+      querystring: z.strictObject({ programme: z.enum(['hypertension', 'diabetes']).optional() }),
+      response: { 200: z.object({ items: z.array(StoredFollowUp) }), ...errorResponses },
+    },
+  }, async (request) => ({ items: await listFollowUps(careContext(request), request.params.id, request.query.programme) }));
 
   app.post('/residents/:id/followups', {
     config: access('resident-write', (w) => ({ params: { id: w.residentId }, body: { programme: 'hypertension', visitDate: w.today, visitMode: 'clinic', sbp: 132, dbp: 84 } })),

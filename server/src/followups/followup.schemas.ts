@@ -47,6 +47,8 @@ export const FollowUpForm = z.strictObject({
     .max(20)
     .default([]),
   note: text(1000, 0).optional(),
+  /** The clinician confirms a second visit of this programme on the same date (otherwise 409 duplicate_visit). */
+  separateVisit: z.boolean().optional(),
 });
 export type FollowUpForm = z.infer<typeof FollowUpForm>;
 
@@ -63,6 +65,8 @@ export const Classification = z.object({
   bmi: z.number().nullable(),
   previousVisit: z.object({ visitDate: z.string(), controlled: z.boolean() }).nullable(),
   target: z.object({ sbp: z.number(), dbp: z.number() }).nullable(),
+  /** Reminders raised besides the classification (e.g. green_channel_endocrinology), with their labels. */
+  reminders: z.array(z.object({ code: z.string(), zh: z.string(), en: z.string() })),
 });
 
 export const RecordedFollowUp = Classification.extend({
@@ -71,4 +75,22 @@ export const RecordedFollowUp = Classification.extend({
   riskRule: z.string(),
   riskReasonZh: z.string(),
   riskReasonEn: z.string(),
+});
+
+/** A stored follow-up as read back: every field of the form, and what the rules made of it. */
+export const StoredFollowUp = FollowUpForm.required({ symptoms: true, lifestyle: true, adverseReaction: true, newComplication: true, medications: true }).extend({
+  id: z.string().uuid(),
+  status: z.enum(['active', 'cancelled']),
+  recordedAt: z.string(),
+  cancelledAt: z.string().nullable(),
+  cancelledBy: z.string().uuid().nullable(),
+  cancelReason: z.string().nullable(),
+  separateVisit: z.boolean(),
+  bmi: z.number().nullable(),
+  classification: z.enum(VISIT_CLASSIFICATIONS),
+  controlled: z.boolean(),
+  action: z.enum(FOLLOW_UP_ACTIONS),
+  nextDueDate: z.string(),
+  reasons: z.array(z.string()),
+  reminders: z.array(z.object({ code: z.string(), zh: z.string(), en: z.string() })),
 });

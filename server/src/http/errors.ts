@@ -70,6 +70,7 @@ const CONSTRAINT_CONFLICTS = new Map<string, { code: string; message: string }>(
   ['contract_one_active_excl', { code: 'contract_active', message: 'Resident already has an active contract for these dates: renew or change team instead' }],
   ['followup_visit_content_uq', { code: 'duplicate_followup', message: 'This follow-up is already recorded (same resident, programme, date and values)' }],
   ['followup_visit_idempotency_uq', { code: 'duplicate_followup', message: 'A follow-up was already recorded with this Idempotency-Key' }],
+  ['followup_visit_same_day_uq', { code: 'duplicate_visit', message: 'A follow-up of this programme is already recorded on this date' }],
   ['care_task_open_uq', { code: 'task_open', message: 'This task is already open' }],
   ['app_user_username_key', { code: 'duplicate_username', message: 'Username already taken' }],
 ]);

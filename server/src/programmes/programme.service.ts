@@ -6,8 +6,14 @@ import { badRequest, conflict, forbidden, HttpError, withRequestFields } from '.
 import {
   ageOn,
   antenatalSchedule,
+  bpTargetFor,
+  isUsualResident,
+  monthsBetween,
   childHealthSchedule,
+  computeBmi,
   confirmHypertension,
+  diabetesHighRisk65,
+  isManagedHypertensionCode,
   eligibleForChronicProgramme,
   eligibleForElderlyProgramme,
   elderlyAnnualCheck,
@@ -19,7 +25,8 @@ import {
   addDays,
   type ScheduledVisit,
 } from '../chronic/rules/index.js';
-import { FOLLOW_UP_SHORT_DAYS } from '../chronic/thresholds.js';
+import { DM_HIGH_RISK_GLUCOSE_CHECK_INTERVAL_MONTHS, FOLLOW_UP_SHORT_DAYS } from '../chronic/thresholds.js';
+import { addMonths } from '../chronic/rules/age.js';
 import { todayIso } from '../shared/dates.js';
 import { completeOpenTasks, FOLLOW_UP_LABELS, followUpTaskCode, openTasks, responsibleTeam, type NewTask } from '../care-tasks/care-tasks.js';
 import type { EnrolBody, ScreeningBody } from './programme.schemas.js';
@@ -31,6 +38,41 @@ const scheduleTasks = (residentId: string, programme: NewTask['programme'], visi
     .map((v) => ({ residentId, programme, taskCode: v.code, label: v.labelZh, labelEn: v.labelEn, dueDate: v.dueDate, windowEnd: v.windowEnd }));
 
 /**
+ * The rules of the spec checked at a chronic enrolment:
+ * - a doctor-set BP target is never looser than the national target for the age (bpTargetFor), and
+ *   comes as a pair;
+ * - 常住: a resident known to have lived in the district under 6 months (resident_since) is enrolled
+ *   only with a reason (residenceOverrideReason). An unknown date of arrival is not refused.
+ */
+function checkChronicEnrolment(
+  body: Extract<EnrolBody, { programme: 'hypertension' | 'diabetes' }>,
+  ageYears: number,
+  residentSince: string | null,
+  enrolledOn: string,
+) {
+  if (body.programme === 'hypertension') {
+    const { customTargetSbp: sbp, customTargetDbp: dbp } = body;
+    if ((sbp === undefined) !== (dbp === undefined)) {
+      throw badRequest(sbp === undefined ? 'body.customTargetSbp' : 'body.customTargetDbp', 'a custom target needs both systolic and diastolic values');
+    }
+    if (sbp !== undefined && dbp !== undefined) {
+      const standard = bpTargetFor({ ageYears });
+      if (sbp > standard.sbp || dbp > standard.dbp) {
+        const field = sbp > standard.sbp ? 'body.customTargetSbp' : 'body.customTargetDbp';
+        throw new HttpError(400, 'target_looser_than_national', `${field}: a custom target may not be looser than the national target ${standard.sbp}/${standard.dbp} mmHg at age ${ageYears}`, [
+          { field, message: `may not be looser than the national target ${standard.sbp}/${standard.dbp} mmHg at age ${ageYears}` },
+        ]);
+      }
+    }
+  }
+  if (residentSince !== null && !isUsualResident(Math.max(0, monthsBetween(residentSince, enrolledOn))) && !body.residenceOverrideReason) {
+    throw new HttpError(400, 'not_usual_resident', 'body.residenceOverrideReason: the resident has lived in the district under the usual-resident minimum; give a reason to enrol anyway', [
+      { field: 'body.residenceOverrideReason', message: `required: resident since ${residentSince}, under the usual-resident minimum on ${enrolledOn}` },
+    ]);
+  }
+}
+
+/**
  * Enrolment into a programme. Chronic programmes need the ≥35 age rule, a managed diagnosis code
  * and a care team (an active contract); the first follow-up is due within two weeks. Key-population
  * programmes open their schedule of visits as tasks.
@@ -39,7 +81,7 @@ export async function enrol(ctx: CareContext, residentId: string, body: EnrolBod
   if (ctx.actor.role === 'resident') throw forbidden('Enrolment is done by the care team');
   const today = todayIso();
   return ctx.writeForResident(residentId, { action: 'create', resource: 'programme_enrolment', fields: Object.keys(body) }, async (trx) => {
-    const resident = await trx.selectFrom('resident').select(['birth_date', 'sex']).where('id', '=', residentId).executeTakeFirstOrThrow();
+    const resident = await trx.selectFrom('resident').select(['birth_date', 'sex', 'resident_since']).where('id', '=', residentId).executeTakeFirstOrThrow();
     const age = ageOn(resident.birth_date, today);
     const team = await responsibleTeam(trx, residentId, today);
     const active = await trx
@@ -71,6 +113,8 @@ export async function enrol(ctx: CareContext, residentId: string, body: EnrolBod
       if (enrolledOn > today) throw badRequest('body.enrolledOn', 'is in the future');
       if (enrolledOn < body.diagnosedOn) throw badRequest('body.enrolledOn', 'is before the diagnosis');
       if (body.diagnosedOn < resident.birth_date) throw badRequest('body.diagnosedOn', 'is before the birth date');
+      checkChronicEnrolment(body, ageOn(resident.birth_date, enrolledOn), resident.resident_since, enrolledOn);
+      if (body.residenceOverrideReason) details = { residenceOverrideReason: body.residenceOverrideReason };
       icd10 = body.icd10;
       const label = FOLLOW_UP_LABELS[body.programme];
       tasks = [
@@ -204,12 +248,23 @@ export async function recordScreening(ctx: CareContext, residentId: string, body
         eligible,
         confirmation: { status: confirmation.status, elevatedDays: confirmation.elevatedDays },
         glucoseCategory: null,
+        diabetesHighRisk: null,
+        findings: [],
         adviceZh: advice[0]! + highNormal[0],
         adviceEn: advice[1]! + highNormal[1],
       };
     }
     const category = glucoseCategory(body.fbg);
-    const inserted = await insertScreening(trx, ctx, residentId, body.measuredOn, category, { fbg: body.fbg });
+    const highRisk = await diabetesHighRiskAt(trx, residentId, body, ageOn(resident.birth_date, body.measuredOn));
+    const findings = highRisk?.highRisk ? [DM_HIGH_RISK_FINDING] : [];
+    const inserted = await insertScreening(trx, ctx, residentId, body.measuredOn, category, { fbg: body.fbg, bmi: highRisk?.bmi ?? null, findings });
+    if (highRisk?.highRisk) {
+      await openTasks(
+        trx,
+        [{ residentId, programme: 'screening', taskCode: DM_HIGH_RISK_FINDING, label: `${DM_HIGH_RISK_LABEL.zh}：${highRisk.adviceZh.join('；')}`, labelEn: `${DM_HIGH_RISK_LABEL.en}: ${highRisk.adviceEn.join('; ')}`, dueDate: body.measuredOn, windowEnd: addMonths(body.measuredOn, DM_HIGH_RISK_GLUCOSE_CHECK_INTERVAL_MONTHS), priority: 'high', reason: DM_HIGH_RISK_FINDING }],
+        team,
+      );
+    }
     if (category === 'diabetic') {
       await openTasks(
         trx,
@@ -222,8 +277,47 @@ export async function recordScreening(ctx: CareContext, residentId: string, body
       impaired: ['空腹血糖受损（6.1–<7.0）：生活方式干预，每年检测', 'Impaired fasting glucose (6.1 to <7.0): lifestyle intervention, test yearly'],
       diabetic: ['空腹血糖≥7.0：转诊确诊', 'FBG ≥ 7.0: refer for diagnosis'],
     }[category];
-    return { id: inserted, kind: 'fbg' as const, result: category, eligible, confirmation: null, glucoseCategory: category, adviceZh: advice[0]!, adviceEn: advice[1]! };
+    const riskAdvice = highRisk?.highRisk ? [`；${DM_HIGH_RISK_LABEL.zh}：${highRisk.adviceZh.join('；')}`, `; ${DM_HIGH_RISK_LABEL.en}: ${highRisk.adviceEn.join('; ')}`] : ['', ''];
+    return {
+      id: inserted,
+      kind: 'fbg' as const,
+      result: category,
+      eligible,
+      confirmation: null,
+      glucoseCategory: category,
+      diabetesHighRisk: highRisk,
+      findings,
+      adviceZh: advice[0]! + riskAdvice[0],
+      adviceEn: advice[1]! + riskAdvice[1],
+    };
   }));
+}
+
+export const DM_HIGH_RISK_FINDING = 'dm_high_risk_65';
+export const DM_HIGH_RISK_LABEL = { zh: '糖尿病高危', en: 'Diabetes high risk' } as const;
+
+/**
+ * Seed 003 at an FBG screening: the BMI from the screening's weight and height (else the latest
+ * follow-up's), hypertension from an active managed diagnosis (I10–I13). Null when no BMI is known.
+ */
+async function diabetesHighRiskAt(trx: Transaction<DB>, residentId: string, body: Extract<ScreeningBody, { kind: 'fbg' }>, ageYears: number) {
+  let bmi: number | null = body.weightKg !== undefined && body.heightCm !== undefined ? computeBmi(body.weightKg, body.heightCm) : null;
+  if (bmi === null) {
+    const latest = await trx
+      .selectFrom('followup_visit')
+      .select('bmi')
+      .where('resident_id', '=', residentId)
+      .where('entry_status', '=', 'active')
+      .where('bmi', 'is not', null)
+      .where('visit_date', '<=', body.measuredOn)
+      .orderBy('visit_date', 'desc')
+      .executeTakeFirst();
+    bmi = latest?.bmi == null ? null : Number(latest.bmi);
+  }
+  if (bmi === null) return null;
+  const conditions = await trx.selectFrom('condition').select('icd10').where('resident_id', '=', residentId).where('entry_status', '=', 'active').where('clinical_status', '=', 'active').execute();
+  const verdict = diabetesHighRisk65({ ageYears, fbg: body.fbg, bmi, hypertension: conditions.some((c) => c.icd10 !== null && isManagedHypertensionCode(c.icd10)) });
+  return { ...verdict, bmi, labelZh: verdict.highRisk ? DM_HIGH_RISK_LABEL.zh : '', labelEn: verdict.highRisk ? DM_HIGH_RISK_LABEL.en : '' };
 }
 
 async function insertScreening(
@@ -232,7 +326,7 @@ async function insertScreening(
   residentId: string,
   measuredOn: string,
   result: string,
-  values: { sbp?: number; dbp?: number; fbg?: number },
+  values: { sbp?: number; dbp?: number; fbg?: number; bmi?: number | null; findings?: string[] },
 ): Promise<string> {
   const row = await trx
     .insertInto('screening')
@@ -245,6 +339,8 @@ async function insertScreening(
       sbp: values.sbp ?? null,
       dbp: values.dbp ?? null,
       fbg: values.fbg ?? null,
+      bmi: values.bmi ?? null,
+      findings: values.findings ?? [],
       result,
     })
     .returning('id')

@@ -9,6 +9,7 @@ import { calendarDate, clinicalDate, clinicalDateTime, dateTime, endNotBefore, t
 import { VITAL_SIGNS, VITAL_SIGN_CODES } from './vital-signs.js';
 import { access } from '../http/route-access.js';
 import { tagEncounterPathway } from '../referrals/referral.service.js';
+import { cancelFollowUp } from '../followups/followup.service.js';
 
 const isoDate = clinicalDate();
 const isoDateTime = clinicalDateTime();
@@ -64,6 +65,8 @@ export const ImmunizationBody = z.strictObject({
 
 const ENTRY_TABLES = ['condition', 'encounter', 'observation', 'medication', 'immunization'] as const;
 type EntryTable = (typeof ENTRY_TABLES)[number];
+/** Entries that can be cancelled here; a follow-up's cancellation also recomputes its enrolment (followups/). */
+const CANCELLABLE_TABLES = [...ENTRY_TABLES, 'followup_visit', 'screening', 'elderly_assessment'] as const;
 
 const created = { 201: z.object({ id: z.string().uuid() }), ...errorResponses };
 
@@ -194,7 +197,7 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['record'],
         summary: 'Cancel (注销) a confirmed entry with a reason; it stays in the record, struck through',
-        params: z.strictObject({ id: z.string().uuid(), table: z.enum(ENTRY_TABLES), entryId: z.string().uuid() }),
+        params: z.strictObject({ id: z.string().uuid(), table: z.enum(CANCELLABLE_TABLES), entryId: z.string().uuid() }),
         body: z.strictObject({ reason: text(500, 2) }),
         response: { 204: z.null(), ...errorResponses },
       },
@@ -203,6 +206,10 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
       const ctx = careContext(request);
       requireStaff(ctx);
       const { id: residentId, table, entryId } = request.params;
+      if (table === 'followup_visit') {
+        await cancelFollowUp(ctx, residentId, entryId, request.body.reason);
+        return reply.status(204).send(null);
+      }
       await ctx.writeForResident(residentId, { action: 'cancel', resource: table, reason: request.body.reason }, async (trx) => {
         const before = await trx
           .selectFrom(table)

@@ -40,7 +40,12 @@ export async function residentTimeline(ctx: CareContext, residentId: string, lim
       (SELECT 'observation', o.id, o.effective_at, o.display,
               coalesce(trim_scale(o.value_numeric)::text, o.value_text) || coalesce(' ' || o.unit, '') || ' · LOINC ' || o.loinc,
               o.institution_id, o.entry_status, o.source
-         FROM observation o WHERE o.resident_id = ${residentId} ORDER BY o.effective_at DESC LIMIT ${limit})
+         FROM observation o WHERE o.resident_id = ${residentId}
+          -- A measurement taken at a follow-up is shown with the visit (one entry per visit), not again on its own.
+          AND NOT (o.encounter_id IS NULL AND o.source <> 'device' AND o.loinc IN ('8480-6', '8462-4', '8867-4', '14770-2', '14771-0', '4548-4')
+                   AND EXISTS (SELECT 1 FROM followup_visit fv WHERE fv.resident_id = o.resident_id AND fv.entry_status = 'active'
+                                  AND fv.visit_date = (o.effective_at AT TIME ZONE 'Asia/Shanghai')::date))
+        ORDER BY o.effective_at DESC LIMIT ${limit})
       UNION ALL
       (SELECT 'medication', m.id, m.start_date::timestamptz, m.drug_name, concat_ws(' · ', m.dose, m.frequency, m.route),
               m.institution_id, m.entry_status, m.source
@@ -50,13 +55,16 @@ export async function residentTimeline(ctx: CareContext, residentId: string, lim
               i.institution_id, i.entry_status, i.source
          FROM immunization i WHERE i.resident_id = ${residentId} ORDER BY i.occurred_on DESC LIMIT ${limit})
       UNION ALL
-      (SELECT 'followup', f.id, f.visit_date::timestamptz, f.programme || ' follow-up',
-              concat_ws(' · ', f.sbp || '/' || f.dbp || ' mmHg', 'FBG ' || trim_scale(f.fbg)::text, f.classification, 'next ' || f.next_due_date::text),
+      (SELECT 'followup', f.id, (f.visit_date + (f.recorded_at AT TIME ZONE 'Asia/Shanghai')::time) AT TIME ZONE 'Asia/Shanghai', f.programme || ' follow-up',
+              concat_ws(' · ', f.sbp || '/' || f.dbp || ' mmHg', 'HR ' || f.heart_rate, 'FBG ' || trim_scale(f.fbg)::text,
+                        'random glucose ' || trim_scale(f.random_glucose)::text, 'HbA1c ' || trim_scale(f.hba1c)::text || '%',
+                        f.classification, nullif(array_to_string(f.reminders, ', '), ''), 'next ' || f.next_due_date::text),
               f.institution_id, f.entry_status, 'clinic'
-         FROM followup_visit f WHERE f.resident_id = ${residentId} ORDER BY f.visit_date DESC LIMIT ${limit})
+         FROM followup_visit f WHERE f.resident_id = ${residentId} ORDER BY f.visit_date DESC, f.recorded_at DESC LIMIT ${limit})
       UNION ALL
       (SELECT 'screening', s.id, s.measured_on::timestamptz, s.kind || ' screening',
-              concat_ws(' · ', s.sbp || '/' || s.dbp || ' mmHg', 'FBG ' || trim_scale(s.fbg)::text, s.result),
+              concat_ws(' · ', s.sbp || '/' || s.dbp || ' mmHg', 'FBG ' || trim_scale(s.fbg)::text, 'BMI ' || trim_scale(s.bmi)::text, s.result,
+                        nullif(array_to_string(s.findings, ', '), '')),
               s.institution_id, s.entry_status, 'clinic'
          FROM screening s WHERE s.resident_id = ${residentId} ORDER BY s.measured_on DESC LIMIT ${limit})
       UNION ALL

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { addDays, addMonths, addYears, ageOn, compareDates, daysBetween, isIsoDate } from './age.js';
+import { addDays, addMonths, addYears, ageOn, compareDates, daysBetween, isIsoDate, monthsBetween } from './age.js';
 import { RuleInputError } from './errors.js';
 
 describe('ageOn — completed years, birthday counts', () => {
@@ -95,5 +95,19 @@ describe('addDays / daysBetween / compareDates', () => {
 
   it('rejects fractional days', () => {
     expect(() => addDays('2025-01-01', 0.5)).toThrow(RuleInputError);
+  });
+});
+
+describe('monthsBetween — completed months, consistent with addMonths', () => {
+  it.each([
+    ['2025-01-15', '2025-07-14', 5],
+    ['2025-01-15', '2025-07-15', 6],
+    ['2025-01-31', '2025-02-27', 0],
+    ['2025-01-31', '2025-02-28', 1],
+    ['2024-08-31', '2025-02-28', 6],
+    ['2025-03-10', '2025-03-10', 0],
+    ['2025-07-15', '2025-01-15', -6],
+  ])('%s → %s = %i', (from, to, months) => {
+    expect(monthsBetween(from, to)).toBe(months);
   });
 });

@@ -117,3 +117,17 @@ export function ageOn(birthDate: string, onDate: string): number {
   const beforeBirthday = o.m < b.m || (o.m === b.m && o.d < birthdayThisYear);
   return o.y - b.y - (beforeBirthday ? 1 : 0);
 }
+
+/**
+ * Completed months from `from` to `to` (negative when `to` is earlier): 2025-01-31 → 2025-02-27 is 0,
+ * → 2025-02-28 is 1. Consistent with addMonths (a month is complete on the same day of the month, or
+ * the month's last day when it is shorter).
+ */
+export function monthsBetween(from: string, to: string): number {
+  const a = parse(from, 'from');
+  const b = parse(to, 'to');
+  if (compareDates(to, from) < 0) return -monthsBetween(to, from);
+  let months = (b.y - a.y) * 12 + (b.m - a.m);
+  if (compareDates(addMonths(from, months, 'from'), to) > 0) months -= 1;
+  return months;
+}

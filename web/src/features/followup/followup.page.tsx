@@ -66,7 +66,7 @@ export default function FollowUpPage() {
 
 function FollowUp({ residentId, programme }: { residentId: string; programme: FollowUpProgramme }) {
   const { t, i18n } = useTranslation();
-  const { notification } = App.useApp();
+  const { notification, modal } = App.useApp();
   const navigate = useNavigate();
   const location = useLocation();
   const user = useCurrentUser();
@@ -126,6 +126,11 @@ function FollowUp({ residentId, programme }: { residentId: string; programme: Fo
           <div className="kl-saved-risk">
             <RiskBadge colour={res.riskColour} /> <span className="kl-muted">{reason}</span>
           </div>
+          {res.reminders?.length ? (
+            <div data-testid="followup-reminders">
+              {t('followup.reminders')}: {res.reminders.map((x) => (i18n.language === 'en' ? x.en : x.zh)).join('；')}
+            </div>
+          ) : null}
         </div>
       ),
     });
@@ -141,6 +146,25 @@ function FollowUp({ residentId, programme }: { residentId: string; programme: Fo
       else goBack();
     } catch (e) {
       const err = isApiError(e) ? e : undefined;
+      if (err?.code === 'duplicate_visit') {
+        // A second visit of the programme on the same date: saved only when the clinician confirms it.
+        const separate = await modal.confirm({
+          title: t('followup.sameDayTitle'),
+          content: t('followup.sameDayBody', { programme: t(`followup.title.${programme}`) }),
+          okText: t('followup.sameDayConfirm'),
+          cancelText: t('followup.sameDayCancel'),
+        });
+        if (separate) {
+          try {
+            const res = await save.run({ ...toBody(programme, v), separateVisit: true });
+            showResult(res);
+            goBack();
+          } catch {
+            /* the save hook reports its own errors */
+          }
+        }
+        return;
+      }
       if (err?.issues.length) {
         const { fields, rest } = issuesToFields(err.issues, (path) => FORM_FIELDS.has(String(path[0])));
         form.setFields(fields as Parameters<typeof form.setFields>[0]);

@@ -57,6 +57,8 @@ export interface FollowUpBody {
   newComplication?: boolean;
   complicationDetail?: string;
   hypoglycaemiaReaction?: Hypoglycaemia;
+  /** Confirms a second visit of the programme on the same date (else 409 duplicate_visit). */
+  separateVisit?: boolean;
   medications?: MedicationLine[];
   note?: string;
 }
@@ -86,6 +88,8 @@ export interface Classification {
   bmi: number | null;
   previousVisit: { visitDate: string; controlled: boolean } | null;
   target: { sbp: number; dbp: number } | null;
+  /** Reminders besides the classification (e.g. the green-channel referral), labelled by the server. */
+  reminders?: { code: string; zh: string; en: string }[];
 }
 
 export interface RecordedFollowUp extends Classification {
