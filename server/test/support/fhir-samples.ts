@@ -3,15 +3,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The shared FHIR samples (`../shared/fhir-samples/` beside the repository, see its README), found
- * from the repository root whether it is checked out at /work/main or in a worktree one level deeper;
- * FHIR_SAMPLES_DIR overrides.
+ * The FHIR samples no one here wrote (Synthea bundles, HL7 PHD examples): a verbatim copy of
+ * `../shared/fhir-samples/` is kept in `test/fixtures/fhir-samples/`, so a clean clone tests against
+ * them anywhere; FHIR_SAMPLES_DIR overrides (e.g. to test against a newer shared copy).
  */
 export function fhirSamplesDir(): string {
   if (process.env.FHIR_SAMPLES_DIR) return process.env.FHIR_SAMPLES_DIR;
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-  for (const candidate of [path.join(root, '../shared/fhir-samples'), path.join(root, '../../shared/fhir-samples')]) {
-    if (existsSync(candidate)) return candidate;
-  }
-  throw new Error(`fhir-samples not found beside ${root}; set FHIR_SAMPLES_DIR`);
+  const vendored = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/fhir-samples');
+  if (existsSync(vendored)) return vendored;
+  throw new Error(`fhir-samples not found at ${vendored}; set FHIR_SAMPLES_DIR`);
 }
