@@ -30,8 +30,8 @@ describe('navigation', () => {
     expect(navItemsFor('health_manager').map((i) => i.path)).toEqual(['/worklist', '/residents', '/kpi']);
     expect(navItemsFor('nurse').map((i) => i.path)).toEqual(['/worklist', '/residents', '/kpi']);
     // Hospital staff have no team worklist (the server answers it for team members only).
-    expect(navItemsFor('specialist').map((i) => i.path)).toEqual(['/residents', '/kpi']);
-    expect(navItemsFor('referral_coordinator').map((i) => i.path)).toEqual(['/residents', '/kpi']);
+    expect(navItemsFor('specialist').map((i) => i.path)).toEqual(['/residents', '/referrals', '/kpi']);
+    expect(navItemsFor('referral_coordinator').map((i) => i.path)).toEqual(['/residents', '/referrals', '/kpi']);
     expect(navItemsFor('commission_admin').map((i) => i.path)).toEqual(['/kpi', '/sterile-supply/kpi']);
     expect(navItemsFor('insurance_admin').map((i) => i.path)).toEqual(['/kpi']);
   });
