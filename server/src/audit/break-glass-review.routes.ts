@@ -9,6 +9,18 @@ import { todayIso } from '../shared/dates.js';
 import { access } from '../http/route-access.js';
 
 /**
+ * Which break-the-glass accesses (alias b, its accessor u, its resident r) an institution reviews:
+ * those of its staff, and those on residents at home in it or under a contract in force with one of
+ * its teams. The list and the review use this one predicate.
+ */
+function reviewableBy(institutionId: string | null, today: string) {
+  return sql<boolean>`(u.institution_id = ${institutionId}::uuid
+    OR r.home_institution_id = ${institutionId}::uuid
+    OR EXISTS (SELECT 1 FROM contract c JOIN team t ON t.id = c.team_id
+                WHERE c.resident_id = b.resident_id AND t.institution_id = ${institutionId}::uuid AND ${contractInForce('c', today)}))`;
+}
+
+/**
  * Every break-the-glass is flagged for review by both institutions: the administrator sees those
  * made by their staff and those on residents in their institution's care (who, when, why — the resident only by masked ID) and records a judgement.
  */
@@ -59,10 +71,7 @@ export const breakGlassReviewRoutes: FastifyPluginAsyncZod = async (app) => {
           JOIN resident r ON r.id = b.resident_id
           LEFT JOIN institution ai ON ai.id = u.institution_id
           LEFT JOIN institution hi ON hi.id = r.home_institution_id
-         WHERE (u.institution_id = ${ctx.actor.institutionId}::uuid
-                OR r.home_institution_id = ${ctx.actor.institutionId}::uuid
-                OR EXISTS (SELECT 1 FROM contract c JOIN team t ON t.id = c.team_id
-                            WHERE c.resident_id = b.resident_id AND t.institution_id = ${ctx.actor.institutionId}::uuid AND ${contractInForce('c', today)}))
+         WHERE ${reviewableBy(ctx.actor.institutionId, today)}
            AND ${request.query.status === 'pending' ? sql`b.reviewed_at IS NULL` : request.query.status === 'reviewed' ? sql`b.reviewed_at IS NOT NULL` : sql`true`}
          ORDER BY b.created_at DESC
          LIMIT 500`.execute(db);
@@ -106,10 +115,7 @@ export const breakGlassReviewRoutes: FastifyPluginAsyncZod = async (app) => {
         const { rows } = await sql<{ id: string; reviewed_at: Date | null; resident_id: string }>`
           SELECT b.id, b.reviewed_at, b.resident_id FROM break_glass b
             JOIN app_user u ON u.id = b.user_id JOIN resident r ON r.id = b.resident_id
-           WHERE b.id = ${request.params.id}::uuid
-             AND (u.institution_id = ${ctx.actor.institutionId}::uuid OR r.home_institution_id = ${ctx.actor.institutionId}::uuid
-                  OR EXISTS (SELECT 1 FROM contract c JOIN team t ON t.id = c.team_id
-                              WHERE c.resident_id = b.resident_id AND t.institution_id = ${ctx.actor.institutionId}::uuid AND ${contractInForce('c', today)}))
+           WHERE b.id = ${request.params.id}::uuid AND ${reviewableBy(ctx.actor.institutionId, today)}
            FOR UPDATE OF b`.execute(trx);
         const row = rows[0];
         if (!row) throw notFound('Break-the-glass access');

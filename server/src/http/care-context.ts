@@ -142,11 +142,6 @@ export class CareContext {
     return work(this.#db, basis);
   }
 
-  /** Checks and audits access without reading more (e.g. a merge's precondition). */
-  async requireResidentAccess(residentId: string, use: AuditUse): Promise<AccessBasis> {
-    return this.readResident(residentId, use, async (_db, basis) => basis);
-  }
-
   /**
    * A transactional write on one resident's record: the change and its audit row commit together.
    * The audit row is inserted last: it takes the audit chain's lock, held until commit (migration 0012).
