@@ -38,7 +38,7 @@ export function contractInForce(alias: string, asOf: string): RawBuilder<boolean
  * A UNION ALL of indexed branches (index-only for lists), so a filter on resident_id is pushed into
  * every branch. A NULL institution matches no referral.
  */
-export function accessibleResidentRows(actor: Actor, asOf: string): RawBuilder<{ resident_id: string; basis: AccessBasis; rank: number }> {
+function accessibleResidentRows(actor: Actor, asOf: string): RawBuilder<{ resident_id: string; basis: AccessBasis; rank: number }> {
   if (actor.role === 'resident') {
     return sql`(SELECT ${actor.residentId}::uuid AS resident_id, 'self'::text AS basis, 0 AS rank WHERE ${actor.residentId}::uuid IS NOT NULL)`;
   }
@@ -71,11 +71,10 @@ export function accessibleResidents(actor: Actor, asOf: string): RawBuilder<{ re
 export async function resolveResidentsAccess(db: Kysely<DB>, actor: Actor, residentIds: readonly string[], asOf: string): Promise<Map<string, AccessBasis>> {
   const result = new Map<string, AccessBasis>();
   if (residentIds.length === 0) return result;
+  // The filter on the grouping column is pushed through the GROUP BY into every branch.
   const { rows } = await sql<{ resident_id: string; basis: AccessBasis }>`
-    SELECT a.resident_id, (array_agg(a.basis ORDER BY a.rank))[1] AS basis
-      FROM ${accessibleResidentRows(actor, asOf)} a
-     WHERE a.resident_id = ANY(${[...residentIds]}::uuid[])
-     GROUP BY a.resident_id`.execute(db);
+    SELECT g.resident_id, g.basis FROM ${accessibleResidents(actor, asOf)} g
+     WHERE g.resident_id = ANY(${[...residentIds]}::uuid[])`.execute(db);
   for (const r of rows) result.set(r.resident_id, r.basis);
   return result;
 }
